@@ -1,0 +1,68 @@
+/**
+ * The engine's public contract, shared by the Node CLIs, the tests, the
+ * offscreen document and the benchmarks. Everything that reaches the model
+ * goes through `Engine`.
+ */
+
+export interface SamplingOptions {
+  /** Tokens to generate at most (1..512). */
+  maxNewTokens: number;
+  /** 0 = greedy; otherwise logits are divided by it (0..2). */
+  temperature: number;
+  /** Nucleus: keep the smallest set whose probability reaches p (0 < p <= 1; 1 = off). */
+  topP: number;
+  /** Keep the k most likely tokens (0 = off). */
+  topK: number;
+  /** CTRL-style penalty on tokens already in prompt or output (1 = off, 1..2). */
+  repetitionPenalty: number;
+  /** Stop after the first sentence end (". ", "? ", "! ", newline) in the completion. */
+  stopAtSentenceEnd: boolean;
+  /** Makes sampling reproducible. */
+  seed?: number;
+  /** Back off a half-typed last word / trailing space and constrain the first tokens (default on). */
+  tokenHealing?: boolean;
+}
+
+export interface GenerateCallbacks {
+  /** Receives text deltas; their concatenation equals the final `text`. */
+  onDelta?: (delta: string) => void;
+  /** Stops generation within one step. */
+  signal?: AbortSignal;
+}
+
+export type StopReason = 'eos' | 'max_tokens' | 'sentence_end' | 'aborted';
+
+export interface GenerationResult {
+  /** Only the text that follows the user's prompt. */
+  text: string;
+  tokens: number;
+  stopReason: StopReason;
+  /** Milliseconds from call to first delta, and total. */
+  timeToFirstTokenMs: number;
+  totalMs: number;
+}
+
+export interface ScoreResult {
+  /** Total negative log-likelihood in nats over all predicted tokens of the text. */
+  nllNats: number;
+  tokens: number;
+  /** UTF-8 bytes of the text. */
+  bytes: number;
+}
+
+export interface EngineInfo {
+  name: string;
+  contextLength: number;
+  vocabSize: number;
+  threads: number;
+  /** Which ONNX file was loaded, e.g. "onnx/model_quantized.onnx". */
+  modelFile: string;
+  modelBytes: number;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  generate(prompt: string, options: SamplingOptions, callbacks?: GenerateCallbacks): Promise<GenerationResult>;
+  score(text: string): Promise<ScoreResult>;
+  dispose(): Promise<void>;
+}
