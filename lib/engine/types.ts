@@ -66,3 +66,23 @@ export interface Engine {
   score(text: string): Promise<ScoreResult>;
   dispose(): Promise<void>;
 }
+
+/**
+ * Where a model directory lives: a base URL (`chrome-extension://…/models/x/`,
+ * `https://…/`, `file:///…/`) or, in Node, a filesystem path. The directory has
+ * the transformers.js/Optimum layout: config.json, generation_config.json,
+ * tokenizer.json, tokenizer_config.json, onnx/model_quantized.onnx and/or
+ * onnx/model.onnx (or onnx/decoder_model_merged[_quantized].onnx).
+ */
+export type ModelSource = string;
+
+export interface LoadOptions {
+  /** WASM threads; defaults to 1, or min(4, hardwareConcurrency) when cross-origin isolated. */
+  threads?: number;
+  /** Where onnxruntime-web's .wasm/.mjs files are served from (extension: `/ort/`). */
+  wasmPaths?: string;
+  /** 'quantized' (default) loads model_quantized.onnx when present; 'fp32' loads model.onnx. */
+  precision?: 'quantized' | 'fp32';
+  /** Display name for EngineInfo; defaults to the directory's name. */
+  name?: string;
+}
