@@ -1,9 +1,66 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
+
+/**
+ * The test build (`npm run build:test` = AA_TEST_BUILD=1, mode test) may also
+ * run on local pages (127.0.0.1 / localhost) so e2e tests and the demo need no
+ * permission prompt. Production never gets these: lib/extension/manifest.test.ts
+ * builds the production manifest and checks.
+ */
+export const LOCAL_TEST_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+/** onnxruntime-web runtime files we ship, once, under `ort/` (no JSEP/WebGPU build). */
+export const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
+
+function isTestBuild(mode: string): boolean {
+  return process.env.AA_TEST_BUILD === '1' || mode === 'test';
+}
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
-  manifest: {
-    name: 'Abstract Autocomplete',
-    description: 'Autocomplete scientific writing with a language model that runs inside your browser.',
+  manifest: ({ mode }) => {
+    const test = isTestBuild(mode);
+    return {
+      name: 'Abstract Autocomplete',
+      description: 'Autocomplete scientific writing with a language model that runs inside your browser.',
+      permissions: ['storage', 'offscreen', 'contextMenus', 'activeTab', 'scripting'],
+      host_permissions: ['https://www.overleaf.com/*', 'https://overleaf.com/*', ...(test ? LOCAL_TEST_MATCHES : [])],
+      // Other sites only after the user opts in from the popup (permissions.request).
+      optional_host_permissions: ['*://*/*'],
+      commands: {
+        'generate-continuation': {
+          // Not Ctrl+I / Ctrl+Space: Overleaf uses both. Users can change it at chrome://extensions/shortcuts.
+          suggested_key: { default: 'Alt+Shift+G', mac: 'MacCtrl+Shift+G' },
+          description: 'Generate a continuation at the caret',
+        },
+      },
+      content_security_policy: {
+        // 'wasm-unsafe-eval' is what onnxruntime-web needs to compile its WASM; nothing else is relaxed.
+        extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+      },
+      // Cross-origin isolation for extension pages (the offscreen document):
+      // required for SharedArrayBuffer, i.e. multi-threaded WASM.
+      cross_origin_embedder_policy: { value: 'require-corp' },
+      cross_origin_opener_policy: { value: 'same-origin' },
+    };
+  },
+  hooks: {
+    // Ship the ORT runtime from node_modules as plain files (no second copy in git).
+    'build:publicAssets': (wxt, files) => {
+      const dist = resolve(wxt.config.root, 'node_modules/onnxruntime-web/dist');
+      for (const name of ORT_FILES) files.push({ absoluteSrc: resolve(dist, name), relativeDest: `ort/${name}` });
+    },
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (!isTestBuild(wxt.config.mode)) return;
+      // The generic content script is registered at run time in production
+      // (opt-in sites); the test build also declares it for local pages.
+      manifest.content_scripts ??= [];
+      manifest.content_scripts.push({
+        matches: LOCAL_TEST_MATCHES,
+        js: ['content-scripts/content.js'],
+        all_frames: true,
+        run_at: 'document_idle',
+      });
+    },
   },
 });

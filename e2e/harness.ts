@@ -1,0 +1,270 @@
+/**
+ * End-to-end harness: Debian Chromium + the built test extension
+ * (`npm run build:test` → .output/chrome-mv3-test), a static HTTP server on
+ * 127.0.0.1 for e2e/pages, and a network guard that records (and aborts) any
+ * request to a host that is not local, so a test can assert that no text
+ * ever leaves the machine.
+ *
+ * Shared by every e2e suite (generic fields, popup, Overleaf). Extend with
+ * `extraArgs`, `allowHosts` and `hostResolverRules` rather than forking it.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+/** WXT names the output `{browser}-mv{n}-{mode}` for non-production modes. */
+export const TEST_EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3-test');
+export const PAGES_DIR = join(ROOT, 'e2e', 'pages');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+export interface StaticServer {
+  /** e.g. http://127.0.0.1:43121 */
+  origin: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+/**
+ * Serves `root` on 127.0.0.1 (never 0.0.0.0). `routes` can answer a request
+ * first (return true when handled), for pages that need dynamic content.
+ */
+export async function startStaticServer(root = PAGES_DIR, routes: RouteHandler[] = []): Promise<StaticServer> {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    for (const route of routes) if (await route(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let path = normalize(join(base, decodeURIComponent(url.pathname)));
+    if (path !== base && !path.startsWith(base + sep)) {
+      res.writeHead(403).end('forbidden');
+      return;
+    }
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+    if (!existsSync(path)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(path));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export interface LaunchOptions {
+  extensionDir?: string;
+  /** More Chromium flags, e.g. '--ignore-certificate-errors'. */
+  extraArgs?: string[];
+  /** Hosts (besides 127.0.0.1 / localhost) the guard lets through, e.g. 'www.overleaf.com' mapped to a local server. */
+  allowHosts?: string[];
+  /**
+   * Chromium `--host-resolver-rules`. The default makes every non-local name
+   * unresolvable, a second wall behind the request guard. Override to map a
+   * real host name to a local server, e.g.
+   * `MAP www.overleaf.com 127.0.0.1:8443, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`.
+   */
+  hostResolverRules?: string;
+  /** Serve e2e/pages (default true). */
+  serve?: boolean;
+  pagesDir?: string;
+  routes?: RouteHandler[];
+}
+
+export interface Harness {
+  context: BrowserContext;
+  extensionId: string;
+  /** chrome-extension://<id> */
+  extensionOrigin: string;
+  /** Static server for e2e/pages (undefined with serve: false). */
+  server?: StaticServer;
+  /** Non-local requests seen so far (the guard aborted them). */
+  blockedRequests: string[];
+  /** Throws if any non-local request was attempted. Call in afterEach / at test end. */
+  assertNoExternalRequests(): void;
+  /** URL of a page under e2e/pages. */
+  pageUrl(path: string): string;
+  /** Opens a page (path under e2e/pages, or a full URL). */
+  openPage(pathOrUrl: string): Promise<Page>;
+  /** Opens an extension page such as 'popup.html'. */
+  openExtensionPage(path: string): Promise<Page>;
+  /** The live service worker, waking it (via an extension page message) if it was stopped. */
+  serviceWorker(): Promise<Worker>;
+  /** Evaluates in the service worker. */
+  evalInWorker<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  /** Stops the extension's service worker the way Chrome does when it idles out (CDP ServiceWorker.stopAllWorkers). */
+  stopServiceWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOCAL_SCHEMES = new Set(['chrome-extension:', 'data:', 'blob:', 'about:', 'chrome:', 'devtools:', 'chrome-untrusted:']);
+
+export function isLocalUrl(url: string, allowHosts: string[] = []): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (LOCAL_SCHEMES.has(parsed.protocol)) return true;
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:' || parsed.protocol === 'ws:' || parsed.protocol === 'wss:') {
+    return LOCAL_HOSTS.has(parsed.hostname) || allowHosts.includes(parsed.hostname);
+  }
+  return false;
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<Harness> {
+  const extensionDir = options.extensionDir ?? TEST_EXTENSION_DIR;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built extension at ${extensionDir}. Run \`npm run build:test\` first.`);
+  }
+  const allowHosts = options.allowHosts ?? [];
+  const server = options.serve === false ? undefined : await startStaticServer(options.pagesDir ?? PAGES_DIR, options.routes);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'aa-e2e-'));
+  const hostRules = options.hostResolverRules ?? 'MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost';
+
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    // We pass --headless=new ourselves: extensions only load in the new headless mode.
+    headless: false,
+    args: [
+      '--headless=new',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-features=DialMediaRouteProvider,OptimizationHints,Translate',
+      `--host-resolver-rules=${hostRules}`,
+      ...(options.extraArgs ?? []),
+    ],
+  });
+
+  const blockedRequests: string[] = [];
+  const guard = (url: string): boolean => {
+    if (isLocalUrl(url, allowHosts)) return true;
+    blockedRequests.push(url);
+    return false;
+  };
+  // Records every request any page, frame or worker makes…
+  context.on('request', (req) => void guard(req.url()));
+  // …and aborts the non-local ones so nothing leaves even if a test forgets to assert.
+  await context.route('**/*', (route) => {
+    if (isLocalUrl(route.request().url(), allowHosts)) return route.fallback();
+    return route.abort('blockedbyclient');
+  });
+
+  let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  worker ??= await context.waitForEvent('serviceworker', { timeout: 30_000 });
+  const extensionId = new URL(worker.url()).host;
+  const extensionOrigin = `chrome-extension://${extensionId}`;
+
+  const findWorker = (): Worker | undefined =>
+    context.serviceWorkers().find((w) => w.url().startsWith(`${extensionOrigin}/`));
+
+  const harness: Harness = {
+    context,
+    extensionId,
+    extensionOrigin,
+    server,
+    blockedRequests,
+    assertNoExternalRequests() {
+      if (blockedRequests.length > 0) {
+        throw new Error(`Requests left the machine (blocked): ${[...new Set(blockedRequests)].join(', ')}`);
+      }
+    },
+    pageUrl(path) {
+      if (!server) throw new Error('launch({serve: false}) has no page server');
+      return `${server.origin}/${path.replace(/^\//, '')}`;
+    },
+    async openPage(pathOrUrl) {
+      const page = await context.newPage();
+      await page.goto(/^[a-z-]+:/.test(pathOrUrl) ? pathOrUrl : harness.pageUrl(pathOrUrl));
+      return page;
+    },
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`${extensionOrigin}/${path.replace(/^\//, '')}`);
+      return page;
+    },
+    async serviceWorker() {
+      const live = findWorker();
+      if (live) return live;
+      // Any extension message starts the worker again, as in real use.
+      const waiting = context.waitForEvent('serviceworker', {
+        predicate: (w) => w.url().startsWith(`${extensionOrigin}/`),
+        timeout: 30_000,
+      });
+      const page = await context.newPage();
+      try {
+        await page.goto(`${extensionOrigin}/manifest.json`);
+        await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).catch(() => undefined));
+        return findWorker() ?? (await waiting);
+      } finally {
+        await page.close();
+      }
+    },
+    async evalInWorker(fn, arg) {
+      const w = await harness.serviceWorker();
+      return w.evaluate(fn as never, arg as never) as never;
+    },
+    async stopServiceWorker() {
+      const live = findWorker();
+      // Listen before stopping so the close event cannot be missed.
+      const closed = live
+        ? new Promise<void>((done) => {
+            const timer = setTimeout(done, 15_000);
+            live.once('close', () => {
+              clearTimeout(timer);
+              done();
+            });
+          })
+        : Promise.resolve();
+      const page = await context.newPage();
+      try {
+        await page.goto(`${extensionOrigin}/manifest.json`);
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await cdp.detach();
+      } finally {
+        await page.close();
+      }
+      await closed;
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      await server?.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,6 @@
+export default defineContentScript({
+  registration: 'runtime',
+  matches: [],
+  allFrames: true,
+  main() {},
+});

@@ -1,0 +1,163 @@
+/**
+ * Content-side client for generations (used by the generic content script,
+ * the Overleaf bridge and the popup's "try it" box).
+ *
+ * One `runtime.connect` Port per generation: deltas stream back on it, and if
+ * it disconnects before `done`/`error` the service worker was killed (MV3) or
+ * the extension was reloaded; the caller gets a clear error and can simply
+ * call `startGeneration` again (the next message restarts the worker).
+ */
+import { browser } from 'wxt/browser';
+import {
+  EMPTY_PROMPT_MESSAGE,
+  EXTENSION_RELOADED_MESSAGE,
+  GENERATE_PORT,
+  INTERRUPTED_MESSAGE,
+  MAX_PROMPT_CHARS,
+  ServerPortMessage,
+  parseMessage,
+  type BackgroundRequest,
+  type EngineStatus,
+  type ErrorCode,
+  type GenerationSource,
+  type GenerationSummary,
+} from './protocol';
+
+export interface GenerationError {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface GenerationHandlers {
+  /** A piece of text to insert, in order. */
+  onDelta?: (text: string) => void;
+  /** The model is being loaded first (first use or after idle unload). */
+  onLoading?: () => void;
+  onDone?: (result: GenerationSummary) => void;
+  onError?: (error: GenerationError) => void;
+}
+
+export interface GenerationHandle {
+  /** Stops the generation; no handler is called afterwards. Idempotent. */
+  cancel(): void;
+  /** True until done, error or cancel. */
+  readonly active: boolean;
+}
+
+export interface StartGenerationRequest {
+  /** Stable id of the field inside this frame. */
+  fieldId: string;
+  /** Text before the caret; only the last MAX_PROMPT_CHARS are sent. */
+  prompt: string;
+  source?: GenerationSource;
+}
+
+/** The tail of `text` the model sees; keeps the text right before the caret. */
+export function promptTail(text: string, maxChars = MAX_PROMPT_CHARS): string {
+  if (text.length <= maxChars) return text;
+  let start = text.length - maxChars;
+  // Do not start in the middle of a surrogate pair.
+  const code = text.charCodeAt(start);
+  if (code >= 0xdc00 && code <= 0xdfff) start += 1;
+  return text.slice(start);
+}
+
+export function startGeneration(request: StartGenerationRequest, handlers: GenerationHandlers): GenerationHandle {
+  let active = true;
+  let port: chrome.runtime.Port | undefined;
+
+  const finish = (): void => {
+    active = false;
+    try {
+      port?.disconnect();
+    } catch {
+      // Already gone.
+    }
+  };
+  const fail = (error: GenerationError): void => {
+    if (!active) return;
+    finish();
+    handlers.onError?.(error);
+  };
+
+  const prompt = promptTail(request.prompt);
+  if (prompt.trim().length === 0) {
+    // Report asynchronously so callers can rely on the handle existing first.
+    queueMicrotask(() => fail({ code: 'empty-prompt', message: EMPTY_PROMPT_MESSAGE }));
+    return handleFor();
+  }
+
+  try {
+    port = browser.runtime.connect({ name: GENERATE_PORT }) as unknown as chrome.runtime.Port;
+  } catch {
+    // "Extension context invalidated": this content script outlived its extension.
+    queueMicrotask(() => fail({ code: 'extension-reloaded', message: EXTENSION_RELOADED_MESSAGE }));
+    return handleFor();
+  }
+
+  port.onMessage.addListener((raw: unknown) => {
+    if (!active) return;
+    const parsed = parseMessage(ServerPortMessage, raw);
+    if (!parsed.ok) return fail({ code: 'bad-request', message: `Unexpected reply: ${parsed.error}` });
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'loading':
+        handlers.onLoading?.();
+        break;
+      case 'delta':
+        handlers.onDelta?.(msg.text);
+        break;
+      case 'done':
+        finish();
+        handlers.onDone?.(msg.result);
+        break;
+      case 'error':
+        fail({ code: msg.code, message: msg.message });
+        break;
+    }
+  });
+  port.onDisconnect.addListener(() => {
+    // Reading lastError keeps Chrome from logging "Unchecked runtime.lastError".
+    void chrome.runtime?.lastError;
+    fail({ code: 'interrupted', message: INTERRUPTED_MESSAGE });
+  });
+  port.postMessage({ type: 'generate', fieldId: request.fieldId, prompt, source: request.source ?? 'button' });
+
+  return handleFor();
+
+  function handleFor(): GenerationHandle {
+    return {
+      cancel() {
+        if (!active) return;
+        try {
+          port?.postMessage({ type: 'cancel' });
+        } catch {
+          // Port already closed.
+        }
+        finish();
+      },
+      get active() {
+        return active;
+      },
+    };
+  }
+}
+
+async function ask<T>(message: BackgroundRequest): Promise<T | undefined> {
+  try {
+    return (await browser.runtime.sendMessage(message)) as T;
+  } catch {
+    // Worker restarting or extension reloaded: warming/status are best effort.
+    return undefined;
+  }
+}
+
+/** Starts loading the model in the background; best effort, never throws. */
+export function warmEngine(): Promise<void> {
+  return ask<unknown>({ type: 'warm' }).then(() => undefined);
+}
+
+/** Current engine status, or undefined if the extension cannot be reached. */
+export function getEngineStatus(): Promise<EngineStatus | undefined> {
+  return ask<EngineStatus>({ type: 'status' });
+}
