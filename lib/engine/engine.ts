@@ -1,0 +1,110 @@
+/**
+ * loadEngine: reads a model directory (config, tokenizer, ONNX file), starts
+ * onnxruntime-web and returns an Engine. Calls on one engine run one at a
+ * time, because an ORT session and the sampler's buffers are not reentrant.
+ */
+import { Tokenizer } from '@huggingface/tokenizers';
+import type { Engine, EngineInfo, GenerateCallbacks, GenerationResult, LoadOptions, ModelSource, SamplingOptions, ScoreResult } from './types';
+import { openModelSource, readJson, ModelLoadError, type ModelFiles } from './model-source';
+import { parseModelConfig } from './model-config';
+import { configureRuntime, createSession } from './onnx-runtime';
+import { Decoder } from './decoder';
+import { TokenSampler } from './sampler';
+import { buildTokenBytes } from './token-bytes';
+import { generateText, type GeneratorParts } from './generator';
+import { scoreText } from './scorer';
+import { parseSamplingOptions } from './sampling-options';
+
+const MODEL_FILES = {
+  quantized: ['onnx/model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'onnx/model.onnx', 'onnx/decoder_model_merged.onnx'],
+  fp32: ['onnx/model.onnx', 'onnx/decoder_model_merged.onnx'],
+} as const;
+
+export async function loadEngine(source: ModelSource, options: LoadOptions = {}): Promise<Engine> {
+  const precision = options.precision ?? 'quantized';
+  if (precision !== 'quantized' && precision !== 'fp32') throw new ModelLoadError(`precision must be "quantized" or "fp32", got ${String(precision)}`);
+  const files = await openModelSource(source);
+  const configJson = await readJson(files, 'config.json');
+  if (!configJson) throw new ModelLoadError(`model not found at ${files.location} (no config.json)`);
+  const config = parseModelConfig(configJson, await readJson(files, 'generation_config.json'), files.location);
+
+  const tokenizerJson = await readJson(files, 'tokenizer.json');
+  if (!tokenizerJson) throw new ModelLoadError(`tokenizer not found: ${files.location} has no tokenizer.json`);
+  const tokenizerConfig = (await readJson(files, 'tokenizer_config.json')) ?? {};
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+  } catch (e: any) {
+    throw new ModelLoadError(`tokenizer.json in ${files.location} could not be loaded: ${String(e?.message ?? e).split('\n')[0]}`);
+  }
+
+  const { file, bytes } = await readModelFile(files, MODEL_FILES[precision]);
+  configureRuntime({ threads: options.threads, wasmPaths: options.wasmPaths });
+  const { session, threads } = await createSession(bytes, file);
+  const decoder = new Decoder(session, config, file);
+
+  const table = buildTokenBytes(tokenizer, tokenizerJson, config.vocabSize);
+  let largestBucket = 0;
+  for (let b = 0; b < 256; b++) largestBucket = Math.max(largestBucket, table.idsStartingWith(b).length);
+  const parts: GeneratorParts = {
+    decoder,
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    table,
+    sampler: new TokenSampler(config.vocabSize),
+    healingPool: new Int32Array(largestBucket),
+    eosTokenId: config.eosTokenId,
+    nPositions: config.nPositions,
+  };
+  const info: EngineInfo = Object.freeze({
+    name: options.name ?? files.dirName,
+    contextLength: config.nPositions,
+    vocabSize: config.vocabSize,
+    threads,
+    modelFile: file,
+    modelBytes: bytes.byteLength,
+  });
+  return new OnnxEngine(info, parts, session);
+}
+
+async function readModelFile(files: ModelFiles, candidates: readonly string[]): Promise<{ file: string; bytes: Uint8Array }> {
+  for (const file of candidates) {
+    const bytes = await files.read(file);
+    if (bytes) return { file, bytes };
+  }
+  throw new ModelLoadError(`no ONNX model in ${files.location} (looked for ${candidates.join(', ')})`);
+}
+
+class OnnxEngine implements Engine {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    readonly info: EngineInfo,
+    private readonly parts: GeneratorParts,
+    private readonly session: { release(): Promise<void> },
+  ) {}
+
+  generate(prompt: string, options: SamplingOptions, callbacks?: GenerateCallbacks): Promise<GenerationResult> {
+    const opts = parseSamplingOptions(options, this.info.vocabSize);
+    return this.exclusive(() => generateText(this.parts, prompt, opts, callbacks));
+  }
+
+  score(text: string): Promise<ScoreResult> {
+    const p = this.parts;
+    return this.exclusive(() => scoreText(p.decoder, p.encode, p.eosTokenId, p.nPositions, text));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue.catch(() => {});
+    await this.session.release();
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new Error('engine has been disposed'));
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}

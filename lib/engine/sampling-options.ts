@@ -1,0 +1,97 @@
+/**
+ * Validation and defaults for SamplingOptions. The popup, the CLIs and the
+ * engine all go through `parseSamplingOptions`, so a bad value is reported the
+ * same way everywhere: one line naming the field and its allowed range.
+ */
+import { z } from 'zod';
+import type { SamplingOptions } from './types';
+
+export const DEFAULT_SAMPLING: Readonly<SamplingOptions> = Object.freeze({
+  maxNewTokens: 48,
+  temperature: 0.8,
+  topP: 0.9,
+  topK: 40,
+  repetitionPenalty: 1.2,
+  stopAtSentenceEnd: false,
+  tokenHealing: true,
+});
+
+export const SAMPLING_LIMITS = Object.freeze({
+  maxNewTokens: { min: 1, max: 512 },
+  temperature: { min: 0, max: 2 },
+  topP: { min: 0, max: 1 },
+  topK: { min: 0 },
+  repetitionPenalty: { min: 1, max: 2 },
+});
+
+/** Every check on a field reports the same sentence, so users see the whole rule at once. */
+function numberField(message: string) {
+  return z.number({ error: message }).refine(Number.isFinite, { error: message });
+}
+
+const intRange = (name: string, min: number, max: number) => {
+  const msg = `${name} must be a whole number from ${min} to ${max}`;
+  return numberField(msg).pipe(z.number().int({ error: msg }).min(min, { error: msg }).max(max, { error: msg }));
+};
+
+const range = (name: string, min: number, max: number) => {
+  const msg = `${name} must be a number from ${min} to ${max}`;
+  return numberField(msg).pipe(z.number().min(min, { error: msg }).max(max, { error: msg }));
+};
+
+/**
+ * Builds the schema; `vocabSize` bounds topK once a model is known (the popup
+ * can validate without one).
+ */
+export function samplingOptionsSchemaFor(vocabSize?: number) {
+  const topKMsg =
+    vocabSize === undefined
+      ? 'topK must be a whole number of 0 or more (0 turns it off)'
+      : `topK must be a whole number from 0 to ${vocabSize} (0 turns it off)`;
+  let topK = z.number({ error: topKMsg }).int({ error: topKMsg }).min(0, { error: topKMsg });
+  if (vocabSize !== undefined) topK = topK.max(vocabSize, { error: topKMsg });
+  const topPMsg = 'topP must be a number greater than 0 and at most 1';
+  return z
+    .object({
+      maxNewTokens: intRange('maxNewTokens', 1, 512),
+      temperature: range('temperature', 0, 2),
+      topP: numberField(topPMsg).pipe(z.number().gt(0, { error: topPMsg }).max(1, { error: topPMsg })),
+      topK,
+      repetitionPenalty: range('repetitionPenalty', 1, 2),
+      stopAtSentenceEnd: z.boolean({ error: 'stopAtSentenceEnd must be true or false' }),
+      seed: z
+        .number({ error: 'seed must be a whole number' })
+        .int({ error: 'seed must be a whole number' })
+        .optional(),
+      tokenHealing: z.boolean({ error: 'tokenHealing must be true or false' }).optional(),
+    })
+    .strict();
+}
+
+export const samplingOptionsSchema = samplingOptionsSchemaFor();
+
+export class SamplingOptionsError extends Error {
+  override name = 'SamplingOptionsError';
+}
+
+/**
+ * Fills missing fields from DEFAULT_SAMPLING and validates. Throws a
+ * SamplingOptionsError whose message is one line, e.g.
+ * "invalid setting: temperature must be a number from 0 to 2".
+ */
+export function parseSamplingOptions(input: Partial<SamplingOptions> | undefined, vocabSize?: number): SamplingOptions {
+  const merged = { ...DEFAULT_SAMPLING, ...stripUndefined(input ?? {}) };
+  const result = samplingOptionsSchemaFor(vocabSize).safeParse(merged);
+  if (result.success) return result.data as SamplingOptions;
+  const messages = [...new Set(result.error.issues.map((i) => describeIssue(i)))];
+  throw new SamplingOptionsError(`invalid setting: ${messages.join('; ')}`);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.join(', ')}`;
+  return issue.message;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
