@@ -1,0 +1,148 @@
+/**
+ * ISOLATED-world side of the Overleaf path: the only part that talks to the
+ * extension. A generation starts only from a trusted user action (the
+ * Generate button, or the keyboard command relayed by the background); the
+ * MAIN world is asked for the text before the caret and sent the completion
+ * to show as ghost text. See bridge.ts for the trust reasoning.
+ */
+import { startGeneration, type GenerationHandle } from '../generation-client';
+import { basicModeGenerate } from './basic-generate';
+import { IsolatedGate, newChannel, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
+import { BASIC_MODE_NOTICE, OverleafUi } from './ui';
+
+/** Field id for the background's "one generation per field" rule. */
+export const OVERLEAF_FIELD_ID = 'overleaf-editor';
+/** How long to wait for the MAIN world to answer before using basic mode. */
+const CONTEXT_TIMEOUT_MS = 1500;
+
+export class IsolatedController {
+  private readonly gate = new IsolatedGate(newChannel());
+  private generation: GenerationHandle | null = null;
+  private contextTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeShown = false;
+  private container: HTMLElement | null = null;
+  readonly ui: OverleafUi;
+
+  constructor(private readonly win: Window) {
+    this.ui = new OverleafUi(win.document, (container) => this.generate(container));
+  }
+
+  start(): void {
+    this.win.addEventListener('message', (e) => {
+      if (e.source !== this.win) return;
+      const msg = this.gate.admit(e.data);
+      if (msg) this.onMessage(msg);
+    });
+    this.send({ type: 'hello' });
+    this.ui.watch();
+  }
+
+  /** The editor the user is in (focused) or the first one, for the keyboard command. */
+  focusedEditor(): HTMLElement | null {
+    const active = this.win.document.activeElement;
+    const content = active?.closest('.cm-content') ?? null;
+    return content ? OverleafUi.containerOf(content) : null;
+  }
+
+  /** Starts a generation at the caret of `container`'s editor. Call only for trusted user actions. */
+  generate(container: HTMLElement | null): void {
+    this.stop();
+    this.container = container;
+    const id = crypto.randomUUID();
+    this.gate.expectContext(id);
+    this.send({ type: 'context-request', id });
+    // No answer: the MAIN script did not run (or broke). Fall back rather than do nothing.
+    this.contextTimer = setTimeout(() => {
+      if (this.gate.live !== id) return;
+      this.gate.endSession(id);
+      this.basicMode();
+    }, CONTEXT_TIMEOUT_MS);
+  }
+
+  private send(body: ToMainBody): void {
+    this.win.postMessage(toMainMessage(this.gate.channel, body), this.win.location.origin);
+  }
+
+  private onMessage(msg: ToIsolatedMessage): void {
+    switch (msg.type) {
+      case 'main-ready':
+        // The MAIN script started after our hello (script order is not guaranteed).
+        return this.send({ type: 'hello' });
+      case 'context':
+        clearTimeout(this.contextTimer);
+        if (!msg.ok) return this.basicMode();
+        return this.run(msg.id, msg.text);
+      case 'ended':
+        // Accepted in full or dismissed: stop the model if it is still writing.
+        this.gate.endSession(msg.id);
+        this.generation?.cancel();
+        this.generation = null;
+        this.ui.setBusy(false);
+        return;
+    }
+  }
+
+  private run(id: string, prompt: string): void {
+    let text = '';
+    const fail = (message: string) => {
+      this.ui.setBusy(false);
+      this.ui.status(this.container, message);
+      this.send({ type: 'dismiss', id });
+      this.gate.endSession(id);
+    };
+    if (!prompt.trim()) return fail('Type some text first');
+    this.ui.setBusy(true);
+    this.generation = startGeneration(
+      { fieldId: OVERLEAF_FIELD_ID, prompt, source: 'overleaf' },
+      {
+        onLoading: () => this.ui.status(this.container, 'Loading the model…', 0),
+        onDelta: (delta) => {
+          this.ui.status(this.container, '');
+          text += delta;
+          this.send({ type: 'ghost', id, text, streaming: true });
+        },
+        onDone: (result) => {
+          this.ui.setBusy(false);
+          this.ui.status(this.container, '');
+          this.generation = null;
+          this.send({ type: 'ghost', id, text: text || result.text, streaming: false });
+        },
+        onError: (error) => {
+          this.generation = null;
+          fail(error.message);
+        },
+      },
+    );
+  }
+
+  private stop(): void {
+    clearTimeout(this.contextTimer);
+    const live = this.gate.live;
+    if (live) {
+      this.send({ type: 'dismiss', id: live });
+      this.gate.endSession(live);
+    }
+    this.generation?.cancel();
+    this.generation = null;
+    this.ui.setBusy(false);
+  }
+
+  private basicMode(): void {
+    const container = this.container ?? this.focusedEditor();
+    const content = container?.querySelector<HTMLElement>('.cm-content') ?? this.win.document.querySelector<HTMLElement>('.cm-content');
+    if (!this.noticeShown) {
+      this.noticeShown = true;
+      this.ui.status(OverleafUi.containerOf(content ?? this.win.document.body), BASIC_MODE_NOTICE, 12_000);
+      console.warn(`[Abstract Autocomplete] ${BASIC_MODE_NOTICE}`);
+    }
+    if (!content) return;
+    this.ui.setBusy(true);
+    this.generation = basicModeGenerate(content, OVERLEAF_FIELD_ID, {
+      onFinished: (error) => {
+        this.generation = null;
+        this.ui.setBusy(false);
+        if (error) this.ui.status(OverleafUi.containerOf(content), error);
+      },
+    });
+  }
+}
