@@ -1,0 +1,161 @@
+import json
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from onnx import TensorProto, numpy_helper, shape_inference
+
+from aacomplete.export_onnx import (OnnxDecoder, load_checkpoint, make_merged, mask_to_bias, past_names,
+                                    present_names)
+from aacomplete.hf_layout import write_model_dir
+from aacomplete.model import causal_bias
+
+
+def dims(vi):
+    return [d.dim_param or d.dim_value for d in vi.type.tensor_type.shape.dim]
+
+
+def concrete(proto, batch, seq, past):
+    """Copy with concrete input dims, so shape inference computes the output shapes."""
+    m = onnx.ModelProto()
+    m.CopyFrom(proto)
+    del m.graph.value_info[:]
+    values = {"batch_size": batch, "sequence_length": seq, "past_sequence_length": past, "total_sequence_length": past + seq}
+    for i in m.graph.input:
+        for d in i.type.tensor_type.shape.dim:
+            if d.dim_param:
+                v = values[d.dim_param]
+                d.Clear()
+                d.dim_value = v
+    for o in m.graph.output:
+        o.type.tensor_type.ClearField("shape")
+    inferred = shape_inference.infer_shapes(m, strict_mode=True, data_prop=True)
+    return {o.name: dims(o) for o in inferred.graph.output}
+
+
+def run_wrapper(model, ids, mask, pos, past=None):
+    cfg = model.cfg
+    if past is None:
+        past = [torch.zeros(ids.shape[0], cfg.n_head, 0, cfg.n_embd // cfg.n_head) for _ in range(2 * cfg.n_layer)]
+    with torch.no_grad():
+        out = OnnxDecoder(model)(ids, mask, pos, *past)
+    return out[0], list(out[1:])
+
+
+def test_mask_bias_equals_causal_bias_without_padding():
+    mask = torch.ones(1, 7, dtype=torch.int64)
+    assert torch.equal(mask_to_bias(mask, 3), causal_bias(3, 7, "cpu", torch.float32))
+
+
+def test_wrapper_cache_matches_full_pass(tiny_model):
+    ids = torch.tensor([[5, 17, 42, 7, 99, 3]])
+    full, _ = run_wrapper(tiny_model, ids, torch.ones_like(ids), torch.arange(6)[None])
+    first, past = run_wrapper(tiny_model, ids[:, :4], torch.ones(1, 4, dtype=torch.int64), torch.arange(4)[None])
+    step, _ = run_wrapper(tiny_model, ids[:, 4:], torch.ones(1, 6, dtype=torch.int64), torch.arange(4, 6)[None], past)
+    torch.testing.assert_close(first, full[:, :4], atol=1e-5, rtol=0)
+    torch.testing.assert_close(step, full[:, 4:], atol=1e-5, rtol=0)
+
+
+def test_attention_mask_makes_left_padding_harmless(tiny_model):
+    ids = torch.tensor([[5, 17, 42, 7]])
+    ref, _ = run_wrapper(tiny_model, ids, torch.ones_like(ids), torch.arange(4)[None])
+    padded = torch.tensor([[123, 200, 5, 17, 42, 7]])  # pad ids are arbitrary: the mask must hide them
+    mask = torch.tensor([[0, 0, 1, 1, 1, 1]])
+    pos = torch.tensor([[0, 0, 0, 1, 2, 3]])
+    out, _ = run_wrapper(tiny_model, padded, mask, pos)
+    torch.testing.assert_close(out[:, 2:], ref, atol=1e-5, rtol=0)
+    unmasked, _ = run_wrapper(tiny_model, padded, torch.ones_like(mask), pos)
+    assert (unmasked[:, 2:] - ref).abs().max() > 1e-3  # the mask, not luck, did it
+    assert torch.isfinite(out).all()  # fully masked padding rows must not give NaN
+
+
+def test_graph_interface(tiny_onnx, tiny_cfg):
+    g = tiny_onnx.graph
+    n = tiny_cfg.n_layer
+    assert [i.name for i in g.input] == ["input_ids", "attention_mask", "position_ids", *past_names(n)]
+    assert [o.name for o in g.output] == ["logits", *present_names(n)]
+    types = {i.name: i.type.tensor_type.elem_type for i in [*g.input, *g.output]}
+    assert all(types[k] == TensorProto.INT64 for k in ("input_ids", "attention_mask", "position_ids"))
+    assert all(types[k] == TensorProto.FLOAT for k in [*past_names(n), *present_names(n), "logits"])
+    hd = tiny_cfg.n_embd // tiny_cfg.n_head
+    ins = {i.name: dims(i) for i in g.input}
+    assert ins["input_ids"] == ["batch_size", "sequence_length"]
+    assert ins["attention_mask"] == ["batch_size", "total_sequence_length"]
+    assert ins["past_key_values.0.key"] == ["batch_size", tiny_cfg.n_head, "past_sequence_length", hd]
+    outs = {o.name: dims(o) for o in g.output}
+    assert outs["logits"] == ["batch_size", "sequence_length", tiny_cfg.vocab_size]
+    assert outs["present.1.value"] == ["batch_size", tiny_cfg.n_head, "total_sequence_length", hd]
+    assert 14 <= tiny_onnx.opset_import[0].version <= 17
+
+
+@pytest.mark.parametrize("past", [0, 5])
+def test_output_shapes_with_and_without_past(tiny_onnx, tiny_cfg, past):
+    shapes = concrete(tiny_onnx, batch=2, seq=3, past=past)
+    hd = tiny_cfg.n_embd // tiny_cfg.n_head
+    assert shapes["logits"] == [2, 3, tiny_cfg.vocab_size]
+    for name in present_names(tiny_cfg.n_layer):
+        assert shapes[name] == [2, tiny_cfg.n_head, past + 3, hd]
+
+
+def test_tied_embedding_stored_once(tiny_onnx, tiny_cfg):
+    v, d = tiny_cfg.vocab_size, tiny_cfg.n_embd
+    shapes = [tuple(i.dims) for i in tiny_onnx.graph.initializer]
+    assert shapes.count((v, d)) == 1 and (d, v) not in shapes
+    wte = [i for i in tiny_onnx.graph.initializer if tuple(i.dims) == (v, d)][0]
+    # the LM head reads it through a Transpose node
+    assert any(n.op_type == "Transpose" and n.input[0] == wte.name for n in tiny_onnx.graph.node)
+
+
+def test_merged_adds_only_the_branch_flag(tiny_onnx, tiny_cfg):
+    merged = make_merged(tiny_onnx, tiny_cfg.n_layer)
+    g = merged.graph
+    assert [i.name for i in g.input] == [i.name for i in tiny_onnx.graph.input] + ["use_cache_branch"]
+    flag = g.input[-1]
+    assert flag.type.tensor_type.elem_type == TensorProto.BOOL and dims(flag) == [1]
+    assert [o.name for o in g.output] == [o.name for o in tiny_onnx.graph.output]
+    assert [n.op_type for n in g.node].count("If") == 1
+    assert len(g.initializer) == len(tiny_onnx.graph.initializer)  # weights not duplicated
+    # every use of a past input now goes through the If
+    direct = {x for n in g.node if n.op_type != "If" for x in n.input}
+    assert not direct & set(past_names(tiny_cfg.n_layer))
+
+
+def test_write_model_dir_layout(tmp_path, tiny_model, tokenizer_json):
+    path = write_model_dir(tiny_model, tokenizer_json, tmp_path, merged=False)
+    assert path == tmp_path / "onnx" / "model.onnx"
+    onnx.checker.check_model(onnx.load(str(path)))
+    cfg = json.loads((tmp_path / "config.json").read_text())
+    assert cfg["model_type"] == "gpt2" and cfg["n_layer"] == 2 and cfg["vocab_size"] == 300
+    assert cfg["eos_token_id"] == cfg["bos_token_id"] == 299  # <|endoftext|> is the tokenizer's last id
+    tc = json.loads((tmp_path / "tokenizer_config.json").read_text())
+    assert tc["eos_token"] == tc["bos_token"] == tc["unk_token"] == "<|endoftext|>"
+    assert tc["model_max_length"] == 64
+    gen = json.loads((tmp_path / "generation_config.json").read_text())
+    assert gen["eos_token_id"] == 299
+    assert (tmp_path / "tokenizer.json").read_bytes() == tokenizer_json.read_bytes()
+    merged = write_model_dir(tiny_model, tokenizer_json, tmp_path, merged=True)
+    assert merged.name == "decoder_model_merged.onnx" and merged.exists()
+
+
+def test_export_rejects_tokenizer_bigger_than_model(tmp_path, tiny_model):
+    tok = tmp_path / "tokenizer.json"
+    tok.write_text(json.dumps({"added_tokens": [{"id": 5000, "content": "<|endoftext|>"}], "model": {"vocab": {}}}))
+    with pytest.raises(ValueError, match="outside the model's vocab_size"):
+        write_model_dir(tiny_model, tok, tmp_path / "out")
+
+
+def test_load_checkpoint_casts_bf16(tmp_path, tiny_model, tiny_cfg):
+    from dataclasses import asdict
+    state = {k: v.to(torch.bfloat16) for k, v in tiny_model.state_dict().items()}
+    torch.save({"config": asdict(tiny_cfg), "model": state}, tmp_path / "ckpt.pt")
+    loaded = load_checkpoint(tmp_path / "ckpt.pt")
+    w = loaded.transformer.wte.weight
+    assert w.dtype == torch.float32
+    torch.testing.assert_close(w, tiny_model.transformer.wte.weight.bfloat16().float())
+
+
+def test_load_checkpoint_explains_wrong_format(tmp_path):
+    torch.save({"weights": {}}, tmp_path / "bad.pt")
+    with pytest.raises(ValueError, match="'config' and 'model'"):
+        load_checkpoint(tmp_path / "bad.pt")
