@@ -76,9 +76,15 @@ export class TokenSampler {
       n = pool.size;
     }
     if (topP >= 1) return n;
-    if (n < 0) n = this.collectLikely(logits, topP);
+    // The nucleus is measured against the whole distribution it was cut from:
+    // the full vocabulary's mass, or the renormalised top-k / pool set.
+    let mass = -1;
+    if (n < 0) {
+      n = this.collectLikely(logits, topP);
+      mass = this.fullMass;
+    }
     sortByLogitDesc(logits, c, 0, n - 1);
-    return nucleusLength(logits, c, n, topP);
+    return nucleusLength(logits, c, n, topP, mass);
   }
 
   /**
@@ -87,6 +93,9 @@ export class TokenSampler {
    * distribution the set to sort stays small; and since the nucleus is a
    * most-likely-first prefix, it lies inside any such set.
    */
+  /** sum(exp(l - max)) over the vocabulary, from the last collectLikely; max is the first kept logit. */
+  private fullMass = 0;
+
   private collectLikely(logits: Float32Array, p: number): number {
     const v = this.vocabSize;
     let max = -Infinity;
@@ -105,7 +114,10 @@ export class TokenSampler {
           mass += Math.exp(logits[i] - max);
         }
       }
-      if (mass >= p * z || t === 0) return n;
+      if (mass >= p * z || t === 0) {
+        this.fullMass = z;
+        return n;
+      }
       t = t < 1e-9 ? 0 : t / 16;
     }
   }
@@ -219,11 +231,17 @@ function sortByLogitDesc(logits: Float32Array, ids: Int32Array, lo: number, hi: 
   }
 }
 
-/** Smallest most-likely-first prefix of ids[0..n) whose renormalised mass reaches p. */
-function nucleusLength(logits: Float32Array, ids: Int32Array, n: number, p: number): number {
+/**
+ * Smallest most-likely-first prefix of ids[0..n) whose mass reaches p, out of
+ * `total` (sum of exp(l - max)), or out of the set itself when total < 0.
+ */
+function nucleusLength(logits: Float32Array, ids: Int32Array, n: number, p: number, total: number): number {
   const max = logits[ids[0]];
-  let z = 0;
-  for (let i = 0; i < n; i++) z += Math.exp(logits[ids[i]] - max);
+  let z = total;
+  if (z < 0) {
+    z = 0;
+    for (let i = 0; i < n; i++) z += Math.exp(logits[ids[i]] - max);
+  }
   const target = p * z;
   let cum = 0;
   for (let i = 0; i < n; i++) {

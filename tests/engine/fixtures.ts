@@ -1,0 +1,32 @@
+/** Paths to the fixtures made by model_creation/make_fixtures.py, and the real tokenizer built from them. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { buildTokenBytes, type TokenBytes } from '../../lib/engine/token-bytes';
+
+export const TINY = fileURLToPath(new URL('../fixtures/tiny-gpt2', import.meta.url));
+export const TINY_MERGED = fileURLToPath(new URL('../fixtures/tiny-gpt2-merged', import.meta.url));
+
+export interface FixtureTokenizer {
+  tokenizer: Tokenizer;
+  table: TokenBytes;
+  encode(text: string): number[];
+  eos: number;
+}
+
+export function loadFixtureTokenizer(dir = TINY): FixtureTokenizer {
+  const json = JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8'));
+  const config = JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8'));
+  const modelConfig = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8'));
+  const tokenizer = new Tokenizer(json, config);
+  return {
+    tokenizer,
+    table: buildTokenBytes(tokenizer, json, modelConfig.vocab_size),
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    eos: modelConfig.eos_token_id,
+  };
+}
+
+export function readReference(dir = TINY): any {
+  return JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8'));
+}
