@@ -22,7 +22,7 @@ from aacomplete.hf_layout import write_model_dir  # noqa: E402
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--checkpoint", help="torch.save({'config', 'model'}) from training")
+    src.add_argument("--checkpoint", help="training checkpoint: directory with checkpoint.json, or a torch.save({'config', 'model'}) file")
     src.add_argument("--hf", help="Hugging Face GPT-2 directory (config.json + model.safetensors / pytorch_model.bin)")
     ap.add_argument("--tokenizer", help="tokenizer.json to ship (default with --hf: the one in that directory)")
     ap.add_argument("--out", required=True, help="model directory to write")

@@ -65,7 +65,15 @@ class OnnxDecoder(nn.Module):
 
 
 def load_checkpoint(path: str | Path) -> GPT:
-    """Our training checkpoint: {"config": asdict(GPTConfig), "model": state_dict}, any float dtype."""
+    """Our training checkpoint, any float dtype: a directory with checkpoint.json + shards
+    (aacomplete.checkpoint) or one torch.save file {"config": asdict(GPTConfig), "model": state_dict}."""
+    if Path(path).is_dir():
+        from .checkpoint import load_checkpoint as load_sharded
+
+        if not (Path(path) / "checkpoint.json").exists():
+            raise ValueError(f"{path}: directory without checkpoint.json (expected a training checkpoint)")
+        cfg, state = load_sharded(Path(path))
+        return model_from_state(cfg, state)
     ckpt = torch.load(str(path), map_location="cpu")
     if not isinstance(ckpt, dict) or "config" not in ckpt or "model" not in ckpt:
         raise ValueError(f"{path}: expected a dict with 'config' and 'model' keys (torch.save of training state)")

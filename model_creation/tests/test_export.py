@@ -159,3 +159,12 @@ def test_load_checkpoint_explains_wrong_format(tmp_path):
     torch.save({"weights": {}}, tmp_path / "bad.pt")
     with pytest.raises(ValueError, match="'config' and 'model'"):
         load_checkpoint(tmp_path / "bad.pt")
+
+
+def test_load_checkpoint_reads_sharded_training_dir(tmp_path, tiny_model, tiny_cfg):
+    from aacomplete.checkpoint import save_checkpoint
+    save_checkpoint(tmp_path / "ckpt", tiny_cfg, tiny_model)
+    loaded = load_checkpoint(tmp_path / "ckpt")
+    assert loaded.cfg == tiny_cfg
+    torch.testing.assert_close(loaded.transformer.h[1].mlp.c_fc.weight,
+                               tiny_model.transformer.h[1].mlp.c_fc.weight.bfloat16().float())
