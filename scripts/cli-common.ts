@@ -1,0 +1,40 @@
+/**
+ * What the engine CLIs share: the default model location, flag parsing into
+ * numbers, and turning any failure into one line on stderr with a non-zero
+ * exit code (a stack trace helps nobody who mistyped a flag).
+ */
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../public/models/abstract-gpt', import.meta.url));
+
+export class UsageError extends Error {}
+
+export function numberFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+export function integerFlag(flag: string, value: string | undefined): number | undefined {
+  const n = numberFlag(flag, value);
+  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+  return n;
+}
+
+export function stderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Runs main; any error becomes "error: <first line>" and exit code 2 (usage) or 1. */
+export async function runCli(main: () => Promise<void>, usage: string): Promise<void> {
+  try {
+    await main();
+  } catch (e: any) {
+    const message = String(e?.message ?? e).split('\n')[0];
+    const isUsage = e instanceof UsageError || e?.code?.startsWith?.('ERR_PARSE_ARGS');
+    stderr(`error: ${message}`);
+    if (isUsage) stderr(usage);
+    process.exitCode = isUsage ? 2 : 1;
+  }
+}

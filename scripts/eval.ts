@@ -1,0 +1,91 @@
+/**
+ * Bits per byte of the model on a JSONL file of abstracts (one JSON object per
+ * line with an "abstract" string; .jsonl.gz works too). Progress goes to
+ * stderr; the last stdout line is "bits_per_byte: X".
+ *   npm run eval -- --data FILE.jsonl [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]
+ */
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { loadEngine } from '../lib/engine/index';
+import { DEFAULT_MODEL_DIR, UsageError, integerFlag, runCli, stderr } from './cli-common';
+
+const USAGE = 'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]';
+
+async function readAbstracts(file: string, limit: number): Promise<string[]> {
+  const raw = await readFile(file).catch((e: any) => {
+    throw new UsageError(e?.code === 'ENOENT' ? `data file not found: ${file}` : `cannot read ${file}: ${e?.message ?? e}`);
+  });
+  let text: string;
+  try {
+    text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+  } catch {
+    throw new UsageError(`${file} is not a valid gzip file`);
+  }
+  const abstracts: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length && abstracts.length < limit; i++) {
+    if (lines[i].trim() === '') continue;
+    let row: any;
+    try {
+      row = JSON.parse(lines[i]);
+    } catch {
+      throw new UsageError(`${file} line ${i + 1} is not valid JSON`);
+    }
+    if (typeof row?.abstract !== 'string') throw new UsageError(`${file} line ${i + 1} has no "abstract" string`);
+    abstracts.push(row.abstract);
+  }
+  if (abstracts.length === 0) throw new UsageError(`${file} has no abstracts`);
+  return abstracts;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      limit: { type: 'string' },
+      model: { type: 'string' },
+      precision: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (!values.data) throw new UsageError('--data FILE is required');
+  const limit = integerFlag('limit', values.limit) ?? Infinity;
+  if (limit < 1) throw new UsageError('--limit must be at least 1');
+  const precisionFlag = values.precision ?? 'int8';
+  if (!['int8', 'quantized', 'fp32'].includes(precisionFlag)) throw new UsageError(`--precision must be int8 or fp32, got "${precisionFlag}"`);
+  const precision = precisionFlag === 'fp32' ? 'fp32' : 'quantized';
+
+  const abstracts = await readAbstracts(values.data, limit);
+  const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { precision, threads: integerFlag('threads', values.threads) });
+  if (precision === 'quantized' && !engine.info.modelFile.includes('quantized')) {
+    stderr(`warning: no quantized model found, evaluating ${engine.info.modelFile}`);
+  }
+  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${abstracts.length} abstracts`);
+  let nats = 0;
+  let bytes = 0;
+  let tokens = 0;
+  const started = Date.now();
+  try {
+    for (let i = 0; i < abstracts.length; i++) {
+      const s = await engine.score(abstracts[i]);
+      nats += s.nllNats;
+      bytes += s.bytes;
+      tokens += s.tokens;
+      if ((i + 1) % 10 === 0 || i + 1 === abstracts.length) {
+        stderr(`[${i + 1}/${abstracts.length}] bits/byte so far ${(nats / Math.LN2 / Math.max(1, bytes)).toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+  } finally {
+    await engine.dispose();
+  }
+  if (bytes === 0) throw new UsageError('the abstracts are all empty');
+  console.log(`model_file: ${engine.info.modelFile}`);
+  console.log(`abstracts: ${abstracts.length}`);
+  console.log(`tokens: ${tokens}`);
+  console.log(`bytes: ${bytes}`);
+  console.log(`nll_nats: ${nats.toFixed(4)}`);
+  console.log(`bits_per_byte: ${(nats / Math.LN2 / bytes).toFixed(6)}`);
+}
+
+await runCli(main, USAGE);
