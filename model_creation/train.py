@@ -81,6 +81,7 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=float, default=float("inf"), help="stop after this many training tokens")
     ap.add_argument("--time-budget", type=float, default=float("inf"), help="stop after this many seconds of training")
     ap.add_argument("--eval-every", type=int, default=200)
+    ap.add_argument("--eval-windows", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--no-bf16", action="store_true")
@@ -179,7 +180,7 @@ def main() -> None:
         seen += tokens_per_step
         last = (frac + 1e-9 >= 1.0)
         if step % args.eval_every == 0 or last:
-            vl = evaluate(model, valid, ctx, device, autocast)
+            vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
             bpb = vl / math.log(2) * valid_stats["tokens"] / valid_stats["bytes"] if valid_stats else None
             history.append({"step": step, "tokens": seen, "seconds": round(time.time() - t0, 1), "train_loss": round(loss.item(), 4),
                             "valid_loss": round(vl, 4), "valid_bpb": round(bpb, 4) if bpb else None, "lr": lr})
@@ -191,7 +192,7 @@ def main() -> None:
         bar_n = step if budget_steps != float("inf") else int(dt)
         bar.update(bar_n - bar.n, loss=round(loss.item(), 3), tok_s=int(seen / max(dt, 1e-9)), lr=f"{lr:.2e}")
     bar.close()
-    vl = evaluate(model, valid, ctx, device, autocast)
+    vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
     if vl < best:
         save_checkpoint(out, cfg, model, {"history": history, "tokens_seen": seen, "tokenizer": str(tokenizer_src)})
     # keep the tokenizer beside the weights so export never pairs them wrongly

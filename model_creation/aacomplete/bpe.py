@@ -169,9 +169,14 @@ class ByteLevelBPE:
         return ids
 
     def encode(self, text: str) -> list[int]:
+        # Like Hugging Face tokenizers, an added special token written in the text
+        # is matched as that token, not spelled out in bytes.
         out: list[int] = []
-        for w in pretokenize(text):
-            out.extend(self._bpe(to_byte_chars(w)))
+        for i, segment in enumerate(text.split(EOT)):
+            if i:
+                out.append(self.eot_id)
+            for w in pretokenize(segment):
+                out.extend(self._bpe(to_byte_chars(w)))
         return out
 
     def decode(self, ids: Iterable[int]) -> str:

@@ -6,12 +6,14 @@ import time
 
 
 class Progress:
-    def __init__(self, total: int, desc: str, unit: str = "it", every: float = 0.5):
-        self.total, self.desc, self.unit, self.every = total, desc, unit, every
+    def __init__(self, total: int, desc: str, unit: str = "it", every: float | None = None):
+        self.total, self.desc, self.unit = total, desc, unit
         self.n = 0
         self.start = time.time()
         self._last = 0.0
         self.tty = sys.stderr.isatty()
+        # a log file gets a line every 10 s, a terminal a redraw twice a second
+        self.every = every if every is not None else (0.5 if self.tty else 10.0)
 
     def update(self, n: int = 1, **fields) -> None:
         self.n += n
@@ -21,7 +23,7 @@ class Progress:
         self._last = now
         el = max(now - self.start, 1e-9)
         rate = self.n / el
-        eta = (self.total - self.n) / rate if rate > 0 else float("inf")
+        eta = max(0.0, (self.total - self.n) / rate) if rate > 0 else float("inf")
         frac = min(1.0, self.n / max(self.total, 1))
         bar = "#" * int(frac * 24) + "-" * (24 - int(frac * 24))
         extra = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in fields.items())
