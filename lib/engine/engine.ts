@@ -84,12 +84,12 @@ class OnnxEngine implements Engine {
     private readonly session: { release(): Promise<void> },
   ) {}
 
-  generate(prompt: string, options: SamplingOptions, callbacks?: GenerateCallbacks): Promise<GenerationResult> {
+  async generate(prompt: string, options: SamplingOptions, callbacks?: GenerateCallbacks): Promise<GenerationResult> {
     const opts = parseSamplingOptions(options, this.info.vocabSize);
     return this.exclusive(() => generateText(this.parts, prompt, opts, callbacks));
   }
 
-  score(text: string): Promise<ScoreResult> {
+  async score(text: string): Promise<ScoreResult> {
     const p = this.parts;
     return this.exclusive(() => scoreText(p.decoder, p.encode, p.eosTokenId, p.nPositions, text));
   }

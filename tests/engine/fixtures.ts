@@ -30,3 +30,17 @@ export function loadFixtureTokenizer(dir = TINY): FixtureTokenizer {
 export function readReference(dir = TINY): any {
   return JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8'));
 }
+
+/** A Decoder on a fixture's ONNX file, for tests that look below the Engine (logits, cache). */
+export async function openDecoder(dir: string, file: string) {
+  const { readFile } = await import('node:fs/promises');
+  const { parseModelConfig } = await import('../../lib/engine/model-config');
+  const { createSession, configureRuntime } = await import('../../lib/engine/onnx-runtime');
+  const { Decoder } = await import('../../lib/engine/decoder');
+  const config = parseModelConfig(JSON.parse(await readFile(`${dir}/config.json`, 'utf8')), null, dir);
+  configureRuntime({});
+  const { session } = await createSession(new Uint8Array(await readFile(`${dir}/${file}`)), file);
+  return { decoder: new Decoder(session, config, file), config, session };
+}
+
+export const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false } as const;
