@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Steps 4-7 in one command: export -> int8 -> evaluate (torch, fp32 ONNX, int8 ONNX through
+# the engine) -> tokenizer parity on validation abstracts -> reference fixture -> model card
+# -> copy the int8 model into the extension (public/models/abstract-gpt/).
+#
+#   bash model_creation/ship.sh CHECKPOINT_DIR [--limit N]
+# CHECKPOINT_DIR holds checkpoint.json + weights-*.pt + tokenizer.json (+ train_summary.json).
+# Needs model_creation/work/data/valid.jsonl (python3 model_creation/prepare_data.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CKPT=${1:?usage: ship.sh CHECKPOINT_DIR [--limit N]}
+LIMIT=${3:-}
+PY=/usr/bin/python3
+NAME=abstract-gpt
+WORK=model_creation/work
+STAGE=$WORK/export/$NAME
+DEST=public/models/$NAME
+VALID=$WORK/data/valid.jsonl
+LIMIT_ARGS=(); [ -n "$LIMIT" ] && LIMIT_ARGS=(--limit "$LIMIT")
+rm -rf "$STAGE"; mkdir -p "$STAGE"
+$PY model_creation/export.py --checkpoint "$CKPT" --tokenizer "$CKPT/tokenizer.json" --out "$STAGE"
+$PY model_creation/quantize.py --model-dir "$STAGE"
+$PY model_creation/evaluate.py --checkpoint "$CKPT" --data "$VALID" "${LIMIT_ARGS[@]}" --out "$STAGE/eval_torch.json"
+npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" --precision fp32 "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_fp32.txt"
+npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_int8.txt"
+npx tsx scripts/tokenizer-parity.ts --tokenizer "$STAGE/tokenizer.json" --texts "$VALID" --limit 3000 | tee "$STAGE/tokenizer_parity.json"
+$PY model_creation/make_fixtures.py --from-checkpoint "$CKPT" --tokenizer "$STAGE/tokenizer.json" --out "$STAGE/reference.json"
+$PY model_creation/model_card.py --stage "$STAGE" --checkpoint "$CKPT" --data-stats "$WORK/data/stats.json" --out "$STAGE/README.md"
+rm -rf "$DEST"; mkdir -p "$DEST/onnx"
+cp "$STAGE"/{config.json,generation_config.json,tokenizer.json,tokenizer_config.json,reference.json,README.md} "$DEST/"
+cp "$STAGE/onnx/model_quantized.onnx" "$DEST/onnx/"
+# the resume point for the next training session (weights only, bf16 shards)
+rm -rf model_creation/checkpoints/$NAME; mkdir -p model_creation/checkpoints/$NAME
+cp "$CKPT"/{checkpoint.json,weights-*.pt,tokenizer.json} model_creation/checkpoints/$NAME/
+[ -f "$CKPT/train_summary.json" ] && cp "$CKPT/train_summary.json" model_creation/checkpoints/$NAME/
+du -sh "$DEST" "$DEST/onnx/model_quantized.onnx"
