@@ -51,6 +51,12 @@ async function main(): Promise<void> {
 
   const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { threads, precision });
   const { info } = engine;
+  try {
+    parseSamplingOptions(given, info.vocabSize); // topK's bound is only known now
+  } catch (e) {
+    await engine.dispose();
+    throw e;
+  }
   stderr(`model: ${info.name} (${info.modelFile}, ${(info.modelBytes / 1e6).toFixed(1)} MB, ${info.threads} thread${info.threads === 1 ? '' : 's'})`);
   try {
     const result = await engine.generate(prompt, options, { onDelta: (d) => process.stdout.write(d) });
