@@ -39,7 +39,7 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
   }
 
   const { file, bytes } = await readModelFile(files, MODEL_FILES[precision]);
-  configureRuntime({ threads: options.threads, wasmPaths: options.wasmPaths });
+  await configureRuntime({ threads: options.threads, wasmPaths: options.wasmPaths });
   const { session, threads } = await createSession(bytes, file);
   const decoder = new Decoder(session, config, file);
 

@@ -3,7 +3,9 @@
  * module starts once per page/process, so the first load decides the thread
  * count; later loads report that same count.
  */
-import * as ort from 'onnxruntime-web';
+// The WASM-only build: the extension ships just ort-wasm-simd-threaded.{mjs,wasm}
+// (no WebGPU/JSEP), and the same build runs in Node.
+import * as ort from 'onnxruntime-web/wasm';
 import { ModelLoadError } from './model-source';
 
 let startedThreads: number | null = null;
@@ -20,14 +22,26 @@ function defaultThreads(): number {
   return isolated ? Math.max(1, Math.min(4, cores)) : 1;
 }
 
-export function configureRuntime(options: RuntimeOptions): number {
+/**
+ * In Node the WASM files are read from the package folder; with threads the
+ * workers need that folder as a plain path (a file: URL fails there).
+ */
+async function nodeWasmDir(): Promise<string | undefined> {
+  if (typeof process === 'undefined' || !process.versions?.node) return undefined;
+  const { createRequire } = await import('node:module');
+  const path = await import('node:path');
+  return path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web')) + path.sep;
+}
+
+export async function configureRuntime(options: RuntimeOptions): Promise<number> {
   if (startedThreads !== null) return startedThreads;
   const requested = options.threads ?? defaultThreads();
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
     throw new ModelLoadError(`threads must be a whole number from 1 to 64, got ${requested}`);
   }
   ort.env.wasm.numThreads = requested;
-  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const wasmPaths = options.wasmPaths ?? (await nodeWasmDir());
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
   // A proxy worker would copy every logits tensor across threads; we already run off the UI thread.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';

@@ -42,6 +42,14 @@ describe('generate CLI', () => {
     expect(r.stderr).toContain('5 tokens');
   });
 
+  it('runs with two WASM threads and gives the same greedy text', async () => {
+    const args = ['We propose a', '--model', TINY, '--temperature', '0', '--max-new-tokens', '8'];
+    const [one, two] = [await run('generate.ts', [...args, '--threads', '1']), await run('generate.ts', [...args, '--threads', '2'])];
+    expect(one.stderr).toContain('1 thread)');
+    expect(two.stderr).toContain('2 threads)');
+    expect(two.stdout).toBe(one.stdout);
+  });
+
   it.each([
     [['', '--model', TINY], 2, 'error: prompt is empty'],
     [['hi', '--model', TINY, '--temperature', '3'], 1, 'error: invalid setting: temperature must be a number from 0 to 2'],

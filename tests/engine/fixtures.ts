@@ -38,7 +38,7 @@ export async function openDecoder(dir: string, file: string) {
   const { createSession, configureRuntime } = await import('../../lib/engine/onnx-runtime');
   const { Decoder } = await import('../../lib/engine/decoder');
   const config = parseModelConfig(JSON.parse(await readFile(`${dir}/config.json`, 'utf8')), null, dir);
-  configureRuntime({});
+  await configureRuntime({});
   const { session } = await createSession(new Uint8Array(await readFile(`${dir}/${file}`)), file);
   return { decoder: new Decoder(session, config, file), config, session };
 }
