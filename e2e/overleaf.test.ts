@@ -1,0 +1,184 @@
+/**
+ * The Overleaf path end to end: the built test extension in Debian Chromium,
+ * on a CodeMirror 6 page served as https://www.overleaf.com (overleaf-server.ts),
+ * with the real model pipeline (background → offscreen engine) behind it.
+ *
+ * Prerequisite: `npm run build:test` (and a model in public/models/abstract-gpt/).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launch, type Harness } from './harness';
+import { overleafLaunchOptions, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
+
+const INITIAL = 'We propose a method to';
+const GENERATE = { name: /Generate/ };
+
+let server: OverleafServer;
+let h: Harness;
+
+beforeAll(async () => {
+  server = await startOverleafServer();
+  h = await launch(overleafLaunchOptions(server));
+});
+
+afterAll(async () => {
+  await h?.close();
+  await server?.close();
+});
+
+async function openProject(cm: CmBuild, variant: EditorVariant = 'plain'): Promise<Page> {
+  const page = await h.context.newPage();
+  await page.goto(server.projectUrl({ cm, variant, text: INITIAL }));
+  await page.waitForSelector('body[data-ready]');
+  await page.getByRole('button', GENERATE).waitFor();
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  return page;
+}
+
+const docText = (page: Page) => page.evaluate(() => (window as any).__cm.state.doc.toString() as string);
+const ghostText = (page: Page) => page.locator('.aa-ghost-text').first().textContent({ timeout: 1000 }).catch(() => null);
+
+/** Clicks Generate and waits until the completion is complete; returns the ghost text. */
+async function generateGhost(page: Page): Promise<string> {
+  await page.getByRole('button', GENERATE).click();
+  await page.locator('[data-abstract-autocomplete-generate][aria-busy="true"]').waitFor({ timeout: 5_000 }).catch(() => undefined);
+  await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: 90_000 });
+  const text = await ghostText(page);
+  expect(text, 'a completion is shown as ghost text').toBeTruthy();
+  expect(text).not.toBe('…');
+  return text!;
+}
+
+describe.each<CmBuild>(['new', 'old'])('Overleaf editor, @codemirror/view %s layout', (cm) => {
+  it('shows streamed ghost text at the caret, not in the document; Tab accepts as one undo step', async () => {
+    const page = await openProject(cm);
+    await page.getByRole('button', GENERATE).click();
+    // While streaming: some ghost text at the caret, document untouched (collaborators see nothing).
+    await page.waitForFunction(() => {
+      const t = document.querySelector('.aa-ghost-text')?.textContent;
+      return !!t && t !== '…';
+    }, undefined, { timeout: 90_000 });
+    expect(await docText(page)).toBe(INITIAL);
+    const placement = await page.evaluate(() => {
+      const view = (window as any).__cm;
+      const caret = view.coordsAtPos(view.state.selection.main.head);
+      const rect = document.querySelector('.aa-ghost-text')!.getClientRects()[0];
+      return { dx: Math.abs(rect.left - caret.left), dy: Math.abs(rect.top - caret.top), inContent: !!view.contentDOM.querySelector('.aa-ghost') };
+    });
+    expect(placement.dx).toBeLessThan(3);
+    expect(placement.dy).toBeLessThan(6);
+    expect(placement.inContent, 'overlay lives outside .cm-content').toBe(false);
+
+    await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: 90_000 });
+    const ghost = (await ghostText(page))!;
+    expect(await docText(page)).toBe(INITIAL);
+
+    await page.keyboard.press('Tab');
+    expect(await docText(page)).toBe(INITIAL + ghost);
+    await expect.poll(() => page.locator('.aa-ghost').count()).toBe(0);
+    // Typing right after the accept must stay a separate undo step.
+    await page.keyboard.type('Q');
+    expect(await docText(page)).toBe(INITIAL + ghost + 'Q');
+    await page.keyboard.press('Control+z');
+    expect(await docText(page)).toBe(INITIAL + ghost);
+    await page.keyboard.press('Control+z');
+    expect(await docText(page), 'one undo removes the whole completion and nothing else').toBe(INITIAL);
+    await page.close();
+  });
+
+  it('Esc dismisses without touching the document', async () => {
+    const page = await openProject(cm);
+    await generateGhost(page);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.aa-ghost').count()).toBe(0);
+    expect(await docText(page)).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('Ctrl+→ accepts one word per press, each its own transaction', async () => {
+    const page = await openProject(cm, 'plain');
+    const ghost = await generateGhost(page);
+    const firstWord = /^\s*\S+/.exec(ghost)?.[0] ?? ghost;
+    await page.keyboard.press('Control+ArrowRight');
+    expect(await docText(page)).toBe(INITIAL + firstWord);
+    if (firstWord !== ghost) {
+      expect(await ghostText(page)).toBe(ghost.slice(firstWord.length));
+      await page.keyboard.press('Escape');
+    }
+    await page.keyboard.press('Control+z');
+    expect(await docText(page)).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('moving the caret dismisses', async () => {
+    const page = await openProject(cm);
+    await generateGhost(page);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.locator('.aa-ghost').count()).toBe(0);
+    await page.keyboard.press('Tab'); // back to normal: Tab indents again instead of accepting
+    expect(await docText(page)).not.toContain(INITIAL + 'x'); // sanity: nothing of the ghost was inserted
+    expect((await docText(page)).replace(/\s/g, '')).toBe(INITIAL.replace(/\s/g, ''));
+    await page.close();
+  });
+});
+
+describe('Overleaf variants', () => {
+  it('native path: UNSTABLE_editor:extensions gives an inline widget, Tab accepts, one undo', async () => {
+    const page = await openProject('new', 'extensions');
+    const ghost = await generateGhost(page);
+    // The ghost is a decoration inside the editor content, still not in the document.
+    expect(await page.evaluate(() => !!(window as any).__cm.contentDOM.querySelector('.aa-ghost'))).toBe(true);
+    expect(await docText(page)).toBe(INITIAL);
+    await page.keyboard.press('Tab');
+    expect(await docText(page)).toBe(INITIAL + ghost);
+    await page.keyboard.type('Q');
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    expect(await docText(page)).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('keyboard command (as relayed by the background) generates at the caret', async () => {
+    const page = await openProject('new');
+    await page.bringToFront();
+    const reply = await h.evalInWorker(async () => {
+      const [tab] = await chrome.tabs.query({ url: 'https://www.overleaf.com/*' });
+      return (globalThis as any).__aaTest.onCommand('generate-continuation', tab);
+    });
+    expect(reply).toEqual({ ok: true });
+    await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: 90_000 });
+    await expect.poll(() => ghostText(page)).toBeTruthy();
+    expect(await docText(page)).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('a page cannot start a generation by clicking the Generate button itself', async () => {
+    const page = await openProject('new');
+    await page.evaluate(() => (document.querySelector('[data-abstract-autocomplete-generate]') as HTMLButtonElement).click());
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.aa-ghost').count()).toBe(0);
+    await page.close();
+  });
+
+  it('falls back to basic mode with one notice when no EditorView is reachable', async () => {
+    const page = await openProject('new', 'fallback');
+    const content = page.locator('.cm-content');
+    await page.getByRole('button', GENERATE).click();
+    const notice = page.getByText("couldn't reach Overleaf's editor");
+    await notice.waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await content.textContent())!.length, { timeout: 90_000 }).toBeGreaterThan(INITIAL.length);
+    expect((await content.textContent())!.startsWith(INITIAL)).toBe(true);
+    await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor();
+    // A second use inserts again but does not repeat the notice.
+    await page.getByText("couldn't reach Overleaf's editor").waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByRole('button', GENERATE).click();
+    await page.waitForTimeout(2000);
+    expect(await notice.count()).toBe(0);
+    await page.close();
+  });
+
+  it('no request left the machine', () => {
+    h.assertNoExternalRequests();
+  });
+});
