@@ -13,7 +13,7 @@ W=${WORKDIR:-/tmp/aa-work}
 export PYTHONUNBUFFERED=1
 PY=${PY:-python3}
 mkdir -p "$W/data" "$OUTDIR"
-$PY -c "import torch, numpy, regex; print('torch', torch.__version__, 'cuda', torch.cuda.is_available() and torch.cuda.get_device_name(0))"
+$PY -c "import torch, numpy; print('torch', torch.__version__, 'cuda', torch.cuda.is_available() and torch.cuda.get_device_name(0))"
 $PY -c "import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], 'wb'), 1 << 24)" "$CARRY/train.jsonl.xz" "$W/data/train.jsonl"
 cp "$CARRY/valid.jsonl" "$W/data/"
 cp "$CARRY/tokenizer.json" "$CARRY/tokenizer.stats.json" "$W/"

@@ -13,15 +13,34 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aacomplete.bpe import ByteLevelBPE  # noqa: E402
 from aacomplete.progress import Progress  # noqa: E402
 
 _tok = None
 
 
+class _HFEncoder:
+    """Fallback where the `regex` module is missing but Hugging Face `tokenizers` is
+    installed: it encodes our tokenizer.json to the same ids (the parity test proves
+    the JS port of it does; the Rust original is the reference)."""
+
+    def __init__(self, path):
+        from tokenizers import Tokenizer
+
+        self.t = Tokenizer.from_file(str(path))
+        self.eot_id = self.t.token_to_id("<|endoftext|>")
+
+    def encode(self, text):
+        return self.t.encode(text, add_special_tokens=False).ids
+
+
 def _init(path):
     global _tok
-    _tok = ByteLevelBPE.load_hf(path)
+    try:
+        from aacomplete.bpe import ByteLevelBPE
+
+        _tok = ByteLevelBPE.load_hf(path)
+    except ImportError:
+        _tok = _HFEncoder(path)
 
 
 def _encode(texts):
