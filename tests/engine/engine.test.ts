@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../lib/engine/index';
 import { KvCache } from '../../lib/engine/decoder';
 import { tokenNll } from '../../lib/engine/scorer';
+import { findSentenceEnd } from '../../lib/engine/sentence-end';
 import { GREEDY, TINY, TINY_MERGED, loadFixtureTokenizer, openDecoder, readReference } from './fixtures';
 
 const ref = readReference();
@@ -59,6 +60,26 @@ describe('engine on the tiny fixtures', () => {
     const c = await quantized.generate('We propose a', { ...opts, seed: 8 });
     expect(a.text).toBe(b.text);
     expect(c.text).not.toBe(a.text);
+  });
+
+  it('stopAtSentenceEnd cuts the same sampled completion at its first sentence end', async () => {
+    let stopped = 0;
+    for (let seed = 0; seed < 6; seed++) {
+      const opts = { maxNewTokens: 60, temperature: 1, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false, seed };
+      const free = await fp32.generate('We propose a method.', opts);
+      const deltas: string[] = [];
+      const cut = await fp32.generate('We propose a method.', { ...opts, stopAtSentenceEnd: true }, { onDelta: (d) => deltas.push(d) });
+      const end = findSentenceEnd(free.text);
+      if (end >= 0) {
+        stopped++;
+        expect(cut.stopReason).toBe('sentence_end');
+        expect(cut.text).toBe(free.text.slice(0, end));
+      } else {
+        expect(cut.text).toBe(free.text);
+      }
+      expect(deltas.join('')).toBe(cut.text);
+    }
+    expect(stopped).toBeGreaterThan(0); // the seeds above do reach a sentence end
   });
 
   it('stops within one step when aborted: abort after the 3rd delta gives exactly 3 tokens', async () => {
