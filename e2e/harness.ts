@@ -87,6 +87,8 @@ export interface LaunchOptions {
    * `MAP www.overleaf.com 127.0.0.1:8443, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`.
    */
   hostResolverRules?: string;
+  /** Show the browser window (needs a display); default headless. */
+  headed?: boolean;
   /** Serve e2e/pages (default true). */
   serve?: boolean;
   pagesDir?: string;
@@ -151,7 +153,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
     // We pass --headless=new ourselves: extensions only load in the new headless mode.
     headless: false,
     args: [
-      '--headless=new',
+      ...(options.headed ? [] : ['--headless=new']),
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
       '--no-sandbox',
@@ -187,6 +189,15 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
   const extensionId = new URL(worker.url()).host;
   const extensionOrigin = `chrome-extension://${extensionId}`;
 
+  /** A just-started worker can be evaluated before its chrome.* bindings exist; wait for them. */
+  const whenReady = async (w: Worker): Promise<Worker> => {
+    for (let i = 0; i < 100; i++) {
+      if (await w.evaluate(() => typeof chrome !== 'undefined' && !!chrome.runtime?.id).catch(() => false)) return w;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return w;
+  };
+
   const findWorker = (): Worker | undefined =>
     context.serviceWorkers().find((w) => w.url().startsWith(`${extensionOrigin}/`));
 
@@ -217,7 +228,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
     },
     async serviceWorker() {
       const live = findWorker();
-      if (live) return live;
+      if (live) return whenReady(live);
       // Any extension message starts the worker again, as in real use.
       const waiting = context.waitForEvent('serviceworker', {
         predicate: (w) => w.url().startsWith(`${extensionOrigin}/`),
@@ -227,7 +238,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       try {
         await page.goto(`${extensionOrigin}/manifest.json`);
         await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).catch(() => undefined));
-        return findWorker() ?? (await waiting);
+        return whenReady(findWorker() ?? (await waiting));
       } finally {
         await page.close();
       }
@@ -267,4 +278,31 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
     },
   };
   return harness;
+}
+
+/**
+ * A route that serves `entry` bundled by esbuild (IIFE, production React),
+ * built once on first request — for test pages that need npm packages
+ * (React, CodeMirror) without committing build output.
+ */
+export function bundleRoute(urlPath: string, entry: string): RouteHandler {
+  let built: Promise<string> | undefined;
+  return async (req, res) => {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== urlPath) return false;
+    built ??= import('esbuild').then(async (esbuild) => {
+      const result = await esbuild.build({
+        entryPoints: [resolve(ROOT, entry)],
+        bundle: true,
+        format: 'iife',
+        write: false,
+        jsx: 'automatic',
+        define: { 'process.env.NODE_ENV': '"production"' },
+        logLevel: 'silent',
+      });
+      return result.outputFiles[0]!.text;
+    });
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+    res.end(await built);
+    return true;
+  };
 }

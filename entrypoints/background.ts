@@ -1,1 +1,60 @@
-export default defineBackground(() => {});
+/**
+ * Background service worker: checks who is asking, relays generation
+ * streams between pages and the offscreen engine, owns the context menu and
+ * keyboard command, and keeps opt-in site registrations in sync. It keeps no
+ * state that matters across restarts (MV3 may stop it at any time).
+ */
+import { browser } from 'wxt/browser';
+import { askOffscreen, connectEngine } from '@/lib/extension/background/offscreen-document';
+import { relayGeneration } from '@/lib/extension/background/generate-relay';
+import { classifySender } from '@/lib/extension/background/sender-check';
+import { createContextMenu, onCommand, onContextMenuClicked } from '@/lib/extension/background/triggers';
+import type { PortLike } from '@/lib/extension/background/port';
+import { BackgroundRequest, GENERATE_PORT, parseMessage, type EngineStatus } from '@/lib/extension/protocol';
+import { loadSettings } from '@/lib/extension/settings';
+import { syncRegistrations } from '@/lib/extension/site-access';
+
+export default defineBackground(() => {
+  const runtimeId = browser.runtime.id;
+  const extensionOrigin = new URL(chrome.runtime.getURL('/')).origin;
+
+  // Listeners are registered synchronously at top level so a message that
+  // wakes the worker is not lost.
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== GENERATE_PORT) return;
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine });
+  });
+
+  browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {
+    // Requests addressed to the offscreen document pass through here too.
+    if ((raw as { target?: unknown } | null)?.target === 'offscreen') return;
+    const who = classifySender(sender, runtimeId, extensionOrigin);
+    if (who.kind === 'rejected') return;
+    const parsed = parseMessage(BackgroundRequest, raw);
+    if (!parsed.ok) return;
+    void (async (): Promise<EngineStatus> => {
+      if (parsed.data.type === 'warm') {
+        const { idleUnloadMinutes } = await loadSettings();
+        return (await askOffscreen<EngineStatus>({ type: 'engine:warm', target: 'offscreen', idleUnloadMinutes }, true)) ?? { state: 'error', error: 'engine page did not answer' };
+      }
+      return (await askOffscreen<EngineStatus>({ type: 'engine:status', target: 'offscreen' }, false)) ?? { state: 'unloaded' };
+    })()
+      .catch((error: Error) => ({ state: 'error', error: error.message }) as EngineStatus)
+      .then(sendResponse);
+    return true;
+  });
+
+  chrome.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClicked(info, tab));
+  chrome.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
+
+  browser.runtime.onInstalled.addListener(() => createContextMenu());
+  browser.runtime.onStartup.addListener(() => void syncRegistrations().catch(() => undefined));
+  browser.permissions.onRemoved.addListener(() => void syncRegistrations().catch(() => undefined));
+  browser.permissions.onAdded.addListener(() => void syncRegistrations().catch(() => undefined));
+
+  if (import.meta.env.MODE === 'test') {
+    // Playwright cannot open native menus or press browser shortcuts; the e2e
+    // tests call the same handlers the real listeners call.
+    Object.assign(globalThis, { __aaTest: { onContextMenuClicked, onCommand, CONTEXT_MENU_ID: 'aa-generate-continuation' } });
+  }
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { classifySender, fieldKeyFor } from './sender-check';
+
+const ID = 'our-extension-id';
+const ORIGIN = `chrome-extension://${ID}`;
+
+describe('classifySender', () => {
+  it('accepts our content script with its tab and frame', () => {
+    expect(classifySender({ id: ID, tab: { id: 7 }, frameId: 3, url: 'https://example.org/' }, ID, ORIGIN)).toEqual({ kind: 'content', tabId: 7, frameId: 3 });
+  });
+  it('accepts our own pages (popup, offscreen)', () => {
+    expect(classifySender({ id: ID, url: `${ORIGIN}/popup.html` }, ID, ORIGIN)).toEqual({ kind: 'extension-page', url: `${ORIGIN}/popup.html` });
+  });
+  it('rejects other extensions and web pages', () => {
+    expect(classifySender({ id: 'someone-else', tab: { id: 1 } }, ID, ORIGIN).kind).toBe('rejected');
+    expect(classifySender({ url: 'https://evil.example/' }, ID, ORIGIN).kind).toBe('rejected');
+    expect(classifySender(undefined, ID, ORIGIN).kind).toBe('rejected');
+  });
+  it('rejects a tabless sender that is not one of our pages', () => {
+    expect(classifySender({ id: ID, url: 'https://evil.example/' }, ID, ORIGIN).kind).toBe('rejected');
+    // A look-alike origin must not pass the prefix check.
+    expect(classifySender({ id: ID, url: `${ORIGIN}.evil.example/x` }, ID, ORIGIN).kind).toBe('rejected');
+  });
+  it('keys fields by tab and frame so equal ids in different frames do not collide', () => {
+    const a = fieldKeyFor({ kind: 'content', tabId: 1, frameId: 0 }, 'field-1');
+    const b = fieldKeyFor({ kind: 'content', tabId: 1, frameId: 2 }, 'field-1');
+    expect(a).not.toBe(b);
+  });
+});

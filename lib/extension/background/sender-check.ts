@@ -1,0 +1,37 @@
+/**
+ * Who is talking to the background. Only our own extension is accepted:
+ * a content script of ours (comes with a tab and a frame) or one of our own
+ * pages (popup, offscreen document; URL on our origin, no tab). Anything else
+ * (another extension, a web page via externally_connectable, a content script
+ * without a tab) is rejected with a reason that ends up in the error message.
+ */
+export interface SenderLike {
+  id?: string;
+  url?: string;
+  origin?: string;
+  frameId?: number;
+  tab?: { id?: number };
+}
+
+export type SenderKind =
+  | { kind: 'content'; tabId: number; frameId: number }
+  | { kind: 'extension-page'; url: string }
+  | { kind: 'rejected'; reason: string };
+
+export function classifySender(sender: SenderLike | undefined, runtimeId: string, extensionOrigin: string): SenderKind {
+  if (!sender) return { kind: 'rejected', reason: 'no sender' };
+  if (sender.id !== runtimeId) return { kind: 'rejected', reason: 'message from another extension or a web page' };
+  if (sender.tab) {
+    if (typeof sender.tab.id !== 'number' || sender.tab.id < 0) return { kind: 'rejected', reason: 'content script without a tab id' };
+    return { kind: 'content', tabId: sender.tab.id, frameId: sender.frameId ?? 0 };
+  }
+  if (typeof sender.url === 'string' && sender.url.startsWith(`${extensionOrigin}/`)) {
+    return { kind: 'extension-page', url: sender.url };
+  }
+  return { kind: 'rejected', reason: 'sender is neither our content script nor our extension page' };
+}
+
+/** The unit of "one generation at a time": a field in one frame of one tab (or one extension page). */
+export function fieldKeyFor(sender: Exclude<SenderKind, { kind: 'rejected' }>, fieldId: string): string {
+  return sender.kind === 'content' ? `tab${sender.tabId}:frame${sender.frameId}:${fieldId}` : `page:${fieldId}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The generic content script's behaviour: tracks the focused field, shows the
+ * button, runs one generation at a time in this frame, and ends it cleanly
+ * on Stop, Esc, typing, done, error or a killed service worker. Text already
+ * inserted always stays.
+ */
+import { startGeneration, warmEngine, type GenerationHandle } from '../generation-client';
+import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../protocol';
+import { editingHost, fieldFromEvent, fieldId, focusedField, type Field } from './fields';
+import { GenerateButton } from './generate-button';
+import { StreamInserter, collapseSelectionToEnd, textBeforeCaret } from './insertion';
+
+const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'Fn', 'AltGraph']);
+const WARM_INTERVAL_MS = 60_000;
+
+interface Running {
+  field: Field;
+  handle: GenerationHandle;
+}
+
+export class GenericController {
+  private readonly ui: GenerateButton;
+  private field: Field | null = null;
+  private contextField: Field | null = null;
+  private running: Running | null = null;
+  private lastWarm = 0;
+
+  constructor(private readonly doc: Document) {
+    this.ui = new GenerateButton(doc, { onActivate: () => this.toggle(this.field, 'button') });
+    doc.addEventListener('focusin', (e) => this.onFocusIn(e), true);
+    doc.addEventListener('focusout', () => setTimeout(() => this.onFocusOut(), 0), true);
+    doc.addEventListener('keydown', (e) => this.onKeyDown(e), true);
+    doc.addEventListener('contextmenu', (e) => (this.contextField = fieldFromEvent(e)), true);
+    const current = focusedField(doc);
+    if (current) this.attach(current);
+  }
+
+  get generating(): boolean {
+    return this.running !== null;
+  }
+
+  /** From the background: context menu or keyboard command. Returns false when there is no field here. */
+  trigger(source: 'context-menu' | 'command'): boolean {
+    const field = source === 'context-menu' ? (this.contextField ?? focusedField(this.doc)) : this.doc.hasFocus() ? focusedField(this.doc) : null;
+    if (!field) return false;
+    this.attach(field);
+    if (source === 'context-menu') field.focus();
+    this.toggle(field, source);
+    return true;
+  }
+
+  private onFocusIn(event: FocusEvent): void {
+    const field = fieldFromEvent(event);
+    if (field) this.attach(field);
+  }
+
+  private onFocusOut(): void {
+    if (this.running || this.ui.hasFocus()) return;
+    const active = focusedField(this.doc);
+    if (active) this.attach(active);
+    else this.ui.hide();
+  }
+
+  private attach(field: Field): void {
+    this.field = field;
+    this.ui.showFor(field);
+    if (Date.now() - this.lastWarm > WARM_INTERVAL_MS) {
+      this.lastWarm = Date.now();
+      void warmEngine();
+    }
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (!this.running || !event.isTrusted) return;
+    const inField = event.composedPath().includes(this.running.field);
+    if (event.key === 'Escape' && (inField || this.ui.hasFocus())) {
+      event.preventDefault();
+      event.stopPropagation();
+      this.stop('Stopped.');
+      return;
+    }
+    // Typing in the field takes over: stop before the key's own input lands.
+    if (inField && !MODIFIER_KEYS.has(event.key)) this.stop('Stopped: you typed.');
+  }
+
+  private toggle(field: Field | null, source: GenerationSource): void {
+    if (this.running) {
+      this.stop('Stopped.');
+      return;
+    }
+    if (!field || !editingHost(field)) {
+      this.ui.say('Click into a text field first.');
+      return;
+    }
+    this.start(field, source);
+  }
+
+  private start(field: Field, source: GenerationSource): void {
+    collapseSelectionToEnd(field);
+    const prompt = textBeforeCaret(field);
+    if (!prompt.trim()) {
+      this.ui.say(EMPTY_PROMPT_MESSAGE);
+      return;
+    }
+    const inserter = new StreamInserter(field);
+    let inserted = 0;
+    this.ui.setGenerating(true);
+    this.ui.say('Generating…', 0);
+    const handle = startGeneration(
+      { fieldId: fieldId(field), prompt, source },
+      {
+        onLoading: () => this.ui.say('Loading the model…', 0),
+        onDelta: (text) => {
+          if (inserted === 0) this.ui.say('Generating… (Esc to stop)', 0);
+          inserter.insert(text);
+          inserted += text.length;
+        },
+        onDone: (result) => {
+          this.finish();
+          this.ui.host.dataset.lastTokens = String(result.tokens);
+          this.ui.host.dataset.lastStopReason = result.stopReason;
+          this.ui.say(result.text.length === 0 ? 'The model had nothing to add here.' : `Done (${result.tokens} tokens).`, 3000);
+        },
+        onError: (error) => {
+          this.finish();
+          this.ui.host.dataset.lastError = error.code;
+          this.ui.say(error.message, 8000);
+        },
+      },
+    );
+    this.running = { field, handle };
+  }
+
+  private stop(message: string): void {
+    if (!this.running) return;
+    this.running.handle.cancel();
+    this.finish();
+    this.ui.host.dataset.lastStopReason = 'cancelled';
+    this.ui.say(message, 2500);
+  }
+
+  private finish(): void {
+    this.running = null;
+    this.ui.setGenerating(false);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The engine only obeys our own extension's pages and service worker: never
+ * a content script (those go through the background's checks) and never a
+ * web page or another extension.
+ */
+export interface SenderLike {
+  id?: string;
+  url?: string;
+  tab?: unknown;
+}
+
+export function isFromExtensionPage(sender: SenderLike | undefined, runtimeId: string, extensionOrigin: string): boolean {
+  if (!sender || sender.id !== runtimeId) return false;
+  if (sender.tab) return false;
+  return typeof sender.url === 'string' && sender.url.startsWith(`${extensionOrigin}/`);
+}

@@ -1,0 +1,147 @@
+/**
+ * Opt-in sites: where the Generate button may appear beyond Overleaf.
+ *
+ * The refined-github / webext-dynamic-content-scripts pattern: the popup asks
+ * for an optional host permission (`permissions.request`, needs the click's
+ * user gesture), records the site here, and `syncRegistrations` registers the
+ * content scripts with `scripting.registerContentScripts`. Registrations are
+ * rebuilt from storage + granted permissions on every worker start, and a
+ * site whose permission was revoked (chrome://extensions) is dropped.
+ */
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+
+export type SiteKind = 'generic' | 'overleaf';
+
+export interface SiteEntry {
+  /** Match pattern of the origin, e.g. "https://example.org/*", or ALL_SITES. */
+  pattern: string;
+  kind: SiteKind;
+}
+
+export const ALL_SITES = '*://*/*';
+/** Registered script ids start with this, so we never touch other registrations. */
+export const SCRIPT_ID_PREFIX = 'aa-';
+export const GENERIC_SCRIPT = 'content-scripts/content.js';
+/** Files of the Overleaf path (entrypoints/overleaf*.content.ts), for self-hosted Overleaf domains. */
+export const OVERLEAF_ISOLATED_SCRIPT = 'content-scripts/overleaf.js';
+export const OVERLEAF_MAIN_SCRIPT = 'content-scripts/overleaf-main.js';
+/** Overleaf pages already have their own script from the manifest; the generic one stays off them. */
+const OVERLEAF_EXCLUDES = ['https://www.overleaf.com/*', 'https://overleaf.com/*'];
+
+export const sitesItem = storage.defineItem<SiteEntry[]>('local:optInSites', { fallback: [], version: 1 });
+
+/**
+ * The match pattern for a page's origin, or an error message for pages where
+ * content scripts cannot run (chrome://, the Web Store, file:// …).
+ */
+export function originPattern(url: string | undefined): { ok: true; pattern: string; origin: string } | { ok: false; error: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url ?? '');
+  } catch {
+    return { ok: false, error: 'This page has no web address the extension can use.' };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return { ok: false, error: 'The Generate button can only be added to http:// and https:// sites.' };
+  }
+  if (parsed.hostname === 'chromewebstore.google.com' || parsed.hostname === 'chrome.google.com') {
+    return { ok: false, error: 'Chrome does not let extensions run on the Web Store.' };
+  }
+  // Match patterns have no port: http://host:8080/* is invalid, http://host/* matches all ports.
+  return { ok: true, pattern: `${parsed.protocol}//${parsed.hostname}/*`, origin: parsed.origin };
+}
+
+/** For "Add a self-hosted Overleaf domain": accepts "overleaf.example.edu" or a full URL. */
+export function overleafDomainPattern(input: string): { ok: true; pattern: string } | { ok: false; error: string } {
+  const trimmed = input.trim();
+  if (!trimmed) return { ok: false, error: 'Enter the address of your Overleaf server, e.g. overleaf.example.edu' };
+  const withScheme = /^[a-z]+:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  const result = originPattern(withScheme);
+  if (!result.ok) return result;
+  const host = new URL(withScheme).hostname;
+  if (!host.includes('.') && host !== 'localhost') return { ok: false, error: `"${trimmed}" is not a domain name` };
+  return { ok: true, pattern: result.pattern };
+}
+
+type Registration = chrome.scripting.RegisteredContentScript;
+
+/** Pure: which content scripts should be registered for these entries, given what permission allows. */
+export function planRegistrations(entries: SiteEntry[], grantedOrigins: string[]): Registration[] {
+  const granted = new Set(grantedOrigins);
+  const allowed = (pattern: string) => granted.has(pattern) || granted.has(ALL_SITES);
+  const generic = entries.filter((e) => e.kind === 'generic' && allowed(e.pattern)).map((e) => e.pattern);
+  const overleaf = entries.filter((e) => e.kind === 'overleaf' && allowed(e.pattern)).map((e) => e.pattern);
+  const plan: Registration[] = [];
+  if (generic.length > 0) {
+    const matches = generic.includes(ALL_SITES) ? [ALL_SITES] : [...new Set(generic)].sort();
+    plan.push({
+      id: `${SCRIPT_ID_PREFIX}generic`,
+      js: [GENERIC_SCRIPT],
+      matches,
+      excludeMatches: [...OVERLEAF_EXCLUDES, ...overleaf],
+      allFrames: true,
+      runAt: 'document_idle',
+      persistAcrossSessions: true,
+    });
+  }
+  if (overleaf.length > 0) {
+    const matches = [...new Set(overleaf)].sort().map((p) => p.replace(/\/\*$/, '/project/*'));
+    plan.push(
+      {
+        id: `${SCRIPT_ID_PREFIX}overleaf-main`,
+        js: [OVERLEAF_MAIN_SCRIPT],
+        matches,
+        world: 'MAIN' as chrome.scripting.ExecutionWorld,
+        runAt: 'document_start',
+        persistAcrossSessions: true,
+      },
+      {
+        id: `${SCRIPT_ID_PREFIX}overleaf`,
+        js: [OVERLEAF_ISOLATED_SCRIPT],
+        matches,
+        runAt: 'document_idle',
+        persistAcrossSessions: true,
+      },
+    );
+  }
+  return plan;
+}
+
+export async function grantedOrigins(): Promise<string[]> {
+  const all = await browser.permissions.getAll();
+  return all.origins ?? [];
+}
+
+/**
+ * Makes the registered scripts match storage + permissions: drops sites
+ * whose permission is gone, then replaces our registrations.
+ */
+export async function syncRegistrations(): Promise<Registration[]> {
+  const origins = await grantedOrigins();
+  const entries = await sitesItem.getValue();
+  const kept = entries.filter((e) => origins.includes(e.pattern) || origins.includes(ALL_SITES));
+  if (kept.length !== entries.length) await sitesItem.setValue(kept);
+  const plan = planRegistrations(kept, origins);
+  const ours = (await chrome.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SCRIPT_ID_PREFIX));
+  if (ours.length > 0) await chrome.scripting.unregisterContentScripts({ ids: ours.map((s) => s.id) });
+  if (plan.length > 0) await chrome.scripting.registerContentScripts(plan);
+  return plan;
+}
+
+/** Records an opted-in site (call after permissions.request granted it) and registers its scripts. */
+export async function addSite(entry: SiteEntry): Promise<void> {
+  const entries = await sitesItem.getValue();
+  if (!entries.some((e) => e.pattern === entry.pattern && e.kind === entry.kind)) await sitesItem.setValue([...entries, entry]);
+  await syncRegistrations();
+}
+
+/** Forgets a site, gives its permission back, unregisters its scripts. */
+export async function removeSite(entry: SiteEntry): Promise<void> {
+  const entries = (await sitesItem.getValue()).filter((e) => !(e.pattern === entry.pattern && e.kind === entry.kind));
+  await sitesItem.setValue(entries);
+  if (!entries.some((e) => e.pattern === entry.pattern)) {
+    await browser.permissions.remove({ origins: [entry.pattern] }).catch(() => false);
+  }
+  await syncRegistrations();
+}
