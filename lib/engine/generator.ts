@@ -65,6 +65,7 @@ export async function generateText(
         }
         const row = out.row(out.seqLength - 1);
         applyRepetitionPenalty(row, seen, opts.repetitionPenalty);
+        if (opts.ignoreEos) row[parts.eosTokenId] = -Infinity;
         const pool = constraint?.active ? constraint.allowed() : undefined;
         id = parts.sampler.pick(row, opts, random, pool);
         constraint?.advance(id);

@@ -64,6 +64,7 @@ export function samplingOptionsSchemaFor(vocabSize?: number) {
         .int({ error: 'seed must be a whole number' })
         .optional(),
       tokenHealing: z.boolean({ error: 'tokenHealing must be true or false' }).optional(),
+      ignoreEos: z.boolean({ error: 'ignoreEos must be true or false' }).optional(),
     })
     .strict();
 }

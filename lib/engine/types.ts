@@ -21,6 +21,8 @@ export interface SamplingOptions {
   seed?: number;
   /** Back off a half-typed last word / trailing space and constrain the first tokens (default on). */
   tokenHealing?: boolean;
+  /** Never pick <|endoftext|> (its logit is masked), so exactly maxNewTokens are generated unless stopped otherwise; for benchmarks (default off). */
+  ignoreEos?: boolean;
 }
 
 export interface GenerateCallbacks {
