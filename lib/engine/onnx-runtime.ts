@@ -54,13 +54,16 @@ function markStarted(): number {
   return startedThreads;
 }
 
+/** Session options of every engine session (the benchmark's raw loop uses the same). */
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = Object.freeze({
+  executionProviders: ['wasm'],
+  graphOptimizationLevel: 'all',
+});
+
 export async function createSession(bytes: Uint8Array, file: string): Promise<{ session: ort.InferenceSession; threads: number }> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: 'all',
-    });
+    session = await ort.InferenceSession.create(bytes, { ...SESSION_OPTIONS });
   } catch (e: any) {
     const detail = String(e?.message ?? e).split('\n')[0].slice(0, 200);
     if (/no available backend|wasm|fetch|instantiate/i.test(detail) && !/protobuf|model/i.test(detail)) {

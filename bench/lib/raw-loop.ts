@@ -1,0 +1,75 @@
+/**
+ * The floor: onnxruntime-web with the same model file and session options as
+ * the engine, a KV cache and argmax, nothing else (no streaming text, no
+ * sampler, no validation). Tokenization is included because every runner's
+ * TTFT includes it.
+ */
+import type { Runner } from './measure';
+
+type Ort = typeof import('onnxruntime-web/wasm');
+
+export interface RawLoopOptions {
+  ort: Ort;
+  modelBytes: Uint8Array;
+  nLayer: number;
+  nHead: number;
+  headDim: number;
+  vocabSize: number;
+  eosTokenId: number;
+  encode: (text: string) => number[];
+  sessionOptions: Record<string, unknown>;
+}
+
+export function createRawRunner(o: RawLoopOptions): Runner {
+  const { ort } = o;
+  let session: InstanceType<Ort['InferenceSession']>;
+  let hasPositions = false;
+  const pastNames: string[] = [];
+  const presentNames: string[] = [];
+  for (let i = 0; i < o.nLayer; i++) {
+    for (const k of ['key', 'value']) {
+      pastNames.push(`past_key_values.${i}.${k}`);
+      presentNames.push(`present.${i}.${k}`);
+    }
+  }
+  return {
+    async load() {
+      session = await ort.InferenceSession.create(o.modelBytes, { ...o.sessionOptions } as any);
+      hasPositions = session.inputNames.includes('position_ids');
+    },
+    async generate(prompt, newTokens) {
+      let ids = o.encode(prompt);
+      let past: any[] | null = null;
+      let length = 0;
+      const empty = new ort.Tensor('float32', new Float32Array(0), [1, o.nHead, 0, o.headDim]);
+      for (let step = 0; step < newTokens; step++) {
+        const s = ids.length;
+        const feeds: Record<string, any> = {
+          input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, s]),
+          attention_mask: new ort.Tensor('int64', new BigInt64Array(length + s).fill(1n), [1, length + s]),
+        };
+        if (hasPositions) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(length + i)), [1, s]);
+        for (let j = 0; j < pastNames.length; j++) feeds[pastNames[j]] = past ? past[j] : empty;
+        const out = await session.run(feeds);
+        if (past) for (const t of past) t.dispose();
+        past = presentNames.map((n) => out[n]);
+        length += s;
+        const logits = out.logits.data as Float32Array;
+        const base = (s - 1) * o.vocabSize;
+        let best = 0;
+        let bestValue = -Infinity;
+        for (let v = 0; v < o.vocabSize; v++) {
+          const x = logits[base + v];
+          if (x > bestValue && v !== o.eosTokenId) {
+            bestValue = x;
+            best = v;
+          }
+        }
+        out.logits.dispose();
+        ids = [best];
+      }
+      if (past) for (const t of past) t.dispose();
+      return newTokens;
+    },
+  };
+}

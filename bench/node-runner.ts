@@ -1,0 +1,89 @@
+/**
+ * One Node measurement in its own process (ORT's thread count is fixed per
+ * process): `tsx bench/node-runner.ts RUNNER THREADS MODEL_DIR PLAN_JSON`.
+ * RUNNER: ours | raw (onnxruntime-web WASM) | transformersjs (its Node
+ * default: native onnxruntime-node). Prints one line `RESULT {json}`.
+ */
+import { installWasmMemoryHooks, MemoryProbe } from './lib/memory';
+installWasmMemoryHooks();
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { measure, type Plan, type Runner } from './lib/measure';
+
+const [runnerName, threadsArg, modelDirArg, planPath] = process.argv.slice(2);
+const threads = Number(threadsArg);
+const modelDir = resolve(modelDirArg);
+const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true } as const;
+
+async function oursRunner(): Promise<Runner> {
+  const { loadEngine } = await import('../lib/engine');
+  let engine: Awaited<ReturnType<typeof loadEngine>>;
+  return {
+    async load() {
+      engine = await loadEngine(modelDir, { threads });
+    },
+    async generate(prompt, n) {
+      return (await engine.generate(prompt, { ...GREEDY, maxNewTokens: n })).tokens;
+    },
+    describe: () => ({ threads_used: engine.info.threads }),
+  };
+}
+
+async function rawRunner(): Promise<Runner> {
+  const ort = await import('onnxruntime-web/wasm');
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const { SESSION_OPTIONS } = await import('../lib/engine/onnx-runtime');
+  const { createRawRunner } = await import('./lib/raw-loop');
+  let inner: Runner;
+  return {
+    async load() {
+      const json = (f: string) => JSON.parse(readFileSync(join(modelDir, f), 'utf8'));
+      const config = json('config.json');
+      const tokenizer = new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json'));
+      ort.env.wasm.numThreads = threads;
+      ort.env.wasm.wasmPaths = dirname(createRequire(import.meta.url).resolve('onnxruntime-web')) + '/';
+      ort.env.wasm.proxy = false;
+      inner = createRawRunner({
+        ort,
+        modelBytes: readFileSync(join(modelDir, 'onnx/model_quantized.onnx')),
+        nLayer: config.n_layer,
+        nHead: config.n_head,
+        headDim: config.n_embd / config.n_head,
+        vocabSize: config.vocab_size,
+        eosTokenId: config.eos_token_id,
+        encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
+        sessionOptions: SESSION_OPTIONS,
+      });
+      await inner.load();
+    },
+    generate: (p, n) => inner.generate(p, n),
+    describe: () => ({ threads_used: threads }),
+  };
+}
+
+async function tjsRunner(): Promise<Runner> {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  let generator: any;
+  return {
+    async load() {
+      env.allowRemoteModels = false;
+      env.localModelPath = dirname(modelDir) + '/';
+      generator = await pipeline('text-generation', basename(modelDir), {
+        dtype: 'q8',
+        device: 'cpu',
+        session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+      } as any);
+    },
+    async generate(prompt, n) {
+      await generator(prompt, { max_new_tokens: n, min_new_tokens: n, do_sample: false, return_full_text: false });
+    },
+    describe: () => ({ threads_used: threads, backend: 'onnxruntime-node (native)' }),
+  };
+}
+
+const plan: Plan = JSON.parse(readFileSync(planPath, 'utf8'));
+const runner = runnerName === 'ours' ? await oursRunner() : runnerName === 'raw' ? await rawRunner() : await tjsRunner();
+const result = await measure(runner, plan, new MemoryProbe(), (s) => process.stderr.write(`  ${s}\n`));
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+process.exit(0);

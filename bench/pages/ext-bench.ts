@@ -1,0 +1,114 @@
+/**
+ * Runs inside the built extension (bench/run.ts copies the test build and adds
+ * bench.html + this bundle, then opens bench.html as the extension's offscreen
+ * document): same origin, same manifest COOP/COEP (cross-origin isolated), the
+ * same shipped ort/ files and model files as the real offscreen document.
+ * Query: ?runner=ours|raw&threads=N&model=models/abstract-gpt/&id=KEY; the plan
+ * is the file named by &plan=. An offscreen document only has chrome.runtime, so
+ * the result goes to the service worker by message (retried until acknowledged),
+ * with a heartbeat that keeps the worker alive meanwhile.
+ */
+import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';
+installWasmMemoryHooks();
+import { Tokenizer } from '@huggingface/tokenizers';
+import * as ort from 'onnxruntime-web/wasm';
+import { loadEngine, type Engine } from '../../lib/engine';
+import { SESSION_OPTIONS } from '../../lib/engine/onnx-runtime';
+import { measure, type Plan, type Runner } from '../lib/measure';
+import { createRawRunner } from '../lib/raw-loop';
+
+const q = new URLSearchParams(location.search);
+const runnerName = q.get('runner')!;
+const threads = Number(q.get('threads'));
+const modelDir = q.get('model')!;
+const key = q.get('id')!;
+const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true } as const;
+
+function oursRunner(): Runner {
+  let engine: Engine;
+  return {
+    async load() {
+      engine = await loadEngine(chrome.runtime.getURL(`/${modelDir}`), { threads, wasmPaths: chrome.runtime.getURL('/ort/') });
+    },
+    async generate(prompt, n) {
+      return (await engine.generate(prompt, { ...GREEDY, maxNewTokens: n })).tokens;
+    },
+    describe: () => ({ threads_used: engine.info.threads, model_file: engine.info.modelFile }),
+  };
+}
+
+function rawRunner(): Runner {
+  let inner: Runner;
+  return {
+    async load() {
+      const get = (f: string) => fetch(chrome.runtime.getURL(`/${modelDir}${f}`));
+      const [config, tokJson, tokConfig, bytes] = await Promise.all([
+        get('config.json').then((r) => r.json()),
+        get('tokenizer.json').then((r) => r.json()),
+        get('tokenizer_config.json').then((r) => r.json()),
+        get('onnx/model_quantized.onnx').then((r) => r.arrayBuffer()),
+      ]);
+      ort.env.wasm.numThreads = threads;
+      ort.env.wasm.wasmPaths = chrome.runtime.getURL('/ort/');
+      ort.env.wasm.proxy = false;
+      const tokenizer = new Tokenizer(tokJson, tokConfig);
+      inner = createRawRunner({
+        ort,
+        modelBytes: new Uint8Array(bytes),
+        nLayer: config.n_layer,
+        nHead: config.n_head,
+        headDim: config.n_embd / config.n_head,
+        vocabSize: config.vocab_size,
+        eosTokenId: config.eos_token_id,
+        encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
+        sessionOptions: SESSION_OPTIONS,
+      });
+      await inner.load();
+    },
+    generate: (p, n) => inner.generate(p, n),
+    describe: () => ({ threads_used: ort.env.wasm.numThreads }),
+  };
+}
+
+/** int8 MatMul throughput (DynamicQuantizeMatMul 768×3072) at M=1 (decode) and M=256 (prefill). */
+async function matmulProbe() {
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.wasmPaths = chrome.runtime.getURL('/ort/');
+  const bytes = new Uint8Array(await (await fetch(`/${modelDir}`)).arrayBuffer());
+  const session = await ort.InferenceSession.create(bytes, { ...SESSION_OPTIONS } as any);
+  const [K, N] = [768, 3072];
+  const rate = async (M: number, iters: number) => {
+    const x = new ort.Tensor('float32', Float32Array.from({ length: M * K }, (_, i) => Math.sin(i)), [M, K]);
+    for (let i = 0; i < 3; i++) (await session.run({ x })).y.dispose();
+    const t = performance.now();
+    for (let i = 0; i < iters; i++) (await session.run({ x })).y.dispose();
+    const s = (performance.now() - t) / 1000;
+    return (2 * M * K * N * iters) / s / 1e9;
+  };
+  return { gops_m1: await rate(1, 300), gops_m256: await rate(256, 8), k: K, n: N, threads_used: ort.env.wasm.numThreads };
+}
+
+async function report(result: Record<string, unknown>) {
+  for (;;) {
+    const ack = await chrome.runtime.sendMessage({ benchResult: result, key }).catch(() => undefined);
+    if (ack === 'bench-ack') return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function main() {
+  setInterval(() => void chrome.runtime.sendMessage({ benchHeartbeat: key }).catch(() => undefined), 5000);
+  try {
+    if (runnerName === 'matmul') {
+      await report({ ok: true, ...(await matmulProbe()), cross_origin_isolated: globalThis.crossOriginIsolated === true });
+      return;
+    }
+    const plan: Plan = await (await fetch(`/${q.get('plan')}`)).json();
+    const runner = runnerName === 'ours' ? oursRunner() : rawRunner();
+    const m = await measure(runner, plan, new MemoryProbe());
+    await report({ ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true, user_agent: navigator.userAgent });
+  } catch (e: any) {
+    await report({ ok: false, error: String(e?.stack ?? e) });
+  }
+}
+void main();
