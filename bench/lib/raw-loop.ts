@@ -17,12 +17,12 @@ export interface RawLoopOptions {
   vocabSize: number;
   eosTokenId: number;
   encode: (text: string) => number[];
-  sessionOptions: Record<string, unknown>;
+  sessionOptions: object;
 }
 
 export function createRawRunner(o: RawLoopOptions): Runner {
   const { ort } = o;
-  let session: InstanceType<Ort['InferenceSession']>;
+  let session: Awaited<ReturnType<Ort['InferenceSession']['create']>>;
   let hasPositions = false;
   const pastNames: string[] = [];
   const presentNames: string[] = [];
