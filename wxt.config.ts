@@ -17,6 +17,8 @@ function isTestBuild(mode: string): boolean {
 }
 
 export default defineConfig({
+  // AA_OUT_DIR lets the manifest unit test build into a temp dir without clobbering .output/ (used by e2e).
+  outDir: process.env.AA_OUT_DIR || '.output',
   modules: ['@wxt-dev/module-react'],
   manifest: ({ mode }) => {
     const test = isTestBuild(mode);

@@ -116,7 +116,7 @@ export interface Harness {
   serviceWorker(): Promise<Worker>;
   /** Evaluates in the service worker. */
   evalInWorker<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
-  /** Stops the extension's service worker the way Chrome does when it idles out (CDP ServiceWorker.stopAllWorkers). */
+  /** Stops the extension's service worker the way Chrome does when it idles it out (Stop in chrome://serviceworker-internals). */
   stopServiceWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -189,13 +189,19 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
   const extensionId = new URL(worker.url()).host;
   const extensionOrigin = `chrome-extension://${extensionId}`;
 
-  /** A just-started worker can be evaluated before its chrome.* bindings exist; wait for them. */
-  const whenReady = async (w: Worker): Promise<Worker> => {
-    for (let i = 0; i < 100; i++) {
-      if (await w.evaluate(() => typeof chrome !== 'undefined' && !!chrome.runtime?.id).catch(() => false)) return w;
+  /**
+   * A just-started worker can be evaluated before its chrome.* bindings exist,
+   * and a stopped one may never answer: probe with a bound, for a few seconds.
+   */
+  const isReady = async (w: Worker): Promise<boolean> => {
+    for (let i = 0; i < 20; i++) {
+      if (!context.serviceWorkers().includes(w)) return false;
+      const probe = w.evaluate(() => typeof chrome !== 'undefined' && !!chrome.runtime?.id).catch(() => false);
+      const timeout = new Promise<false>((r) => setTimeout(() => r(false), 1000));
+      if (await Promise.race([probe, timeout])) return true;
       await new Promise((r) => setTimeout(r, 100));
     }
-    return w;
+    return false;
   };
 
   const findWorker = (): Worker | undefined =>
@@ -227,21 +233,19 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       return page;
     },
     async serviceWorker() {
-      const live = findWorker();
-      if (live) return whenReady(live);
-      // Any extension message starts the worker again, as in real use.
-      const waiting = context.waitForEvent('serviceworker', {
-        predicate: (w) => w.url().startsWith(`${extensionOrigin}/`),
-        timeout: 30_000,
-      });
-      const page = await context.newPage();
-      try {
-        await page.goto(`${extensionOrigin}/manifest.json`);
-        await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).catch(() => undefined));
-        return whenReady(findWorker() ?? (await waiting));
-      } finally {
-        await page.close();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const live = findWorker();
+        if (live && (await isReady(live))) return live;
+        // Any extension message starts the worker again, as in real use.
+        const page = await context.newPage();
+        try {
+          await page.goto(`${extensionOrigin}/manifest.json`);
+          await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).catch(() => undefined));
+        } finally {
+          await page.close();
+        }
       }
+      throw new Error('The extension service worker did not start');
     },
     async evalInWorker(fn, arg) {
       const w = await harness.serviceWorker();
@@ -259,13 +263,13 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
             });
           })
         : Promise.resolve();
+      // chrome://serviceworker-internals has a Stop button per worker: the same
+      // StopWorker path Chrome takes when it idles a worker out.
       const page = await context.newPage();
       try {
-        await page.goto(`${extensionOrigin}/manifest.json`);
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('ServiceWorker.enable');
-        await cdp.send('ServiceWorker.stopAllWorkers');
-        await cdp.detach();
+        await page.goto('chrome://serviceworker-internals/?devtools');
+        const entry = page.locator('.serviceworker-item', { hasText: extensionOrigin });
+        await entry.locator('cr-button[data-command="stop"]').first().click({ timeout: 10_000 });
       } finally {
         await page.close();
       }

@@ -14,6 +14,12 @@ import { BackgroundRequest, GENERATE_PORT, parseMessage, type EngineStatus } fro
 import { loadSettings } from '@/lib/extension/settings';
 import { syncRegistrations } from '@/lib/extension/site-access';
 
+/** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
+const testPaceMs =
+  import.meta.env.MODE === 'test'
+    ? async () => Number((await chrome.storage.local.get('testPaceMs')).testPaceMs) || 0
+    : undefined;
+
 export default defineBackground(() => {
   const runtimeId = browser.runtime.id;
   const extensionOrigin = new URL(chrome.runtime.getURL('/')).origin;
@@ -22,7 +28,7 @@ export default defineBackground(() => {
   // wakes the worker is not lost.
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== GENERATE_PORT) return;
-    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine });
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine, testPaceMs });
   });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {

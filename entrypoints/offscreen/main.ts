@@ -10,6 +10,8 @@ import { parseSamplingOptions } from '@/lib/engine/sampling-options';
 import { EngineHost } from '@/lib/extension/offscreen/engine-host';
 import { GenerationRouter } from '@/lib/extension/offscreen/generation-router';
 import { isFromExtensionPage } from '@/lib/extension/offscreen/sender';
+import { pacedSink } from '@/lib/extension/offscreen/paced-sink';
+import type { GenerationSink } from '@/lib/extension/offscreen/generation-router';
 import { ENGINE_PORT, EnginePortClientMessage, OffscreenRequest, parseMessage, type ServerPortMessage } from '@/lib/extension/protocol';
 import { MODEL_DIR } from '@/lib/extension/model';
 
@@ -23,6 +25,7 @@ const host = new EngineHost({
   describe: () => ({ crossOriginIsolated: globalThis.crossOriginIsolated === true }),
 });
 const router = new GenerationRouter(host);
+
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== ENGINE_PORT) return;
@@ -38,13 +41,18 @@ browser.runtime.onConnect.addListener((port) => {
     }
   };
   let handle: { cancel(): void } | undefined;
-  port.onDisconnect.addListener(() => handle?.cancel());
+  let clearPaced: (() => void) | undefined;
+  port.onDisconnect.addListener(() => {
+    handle?.cancel();
+    clearPaced?.();
+  });
   port.onMessage.addListener((raw: unknown) => {
     const parsed = parseMessage(EnginePortClientMessage, raw);
     if (!parsed.ok) return post({ type: 'error', code: 'bad-request', message: parsed.error });
     const message = parsed.data;
     if (message.type === 'cancel') {
       handle?.cancel();
+      clearPaced?.();
       return;
     }
     if (handle) return post({ type: 'error', code: 'bad-request', message: 'One generation per port' });
@@ -54,9 +62,7 @@ browser.runtime.onConnect.addListener((port) => {
     } catch (error) {
       return post({ type: 'error', code: 'bad-request', message: (error as Error).message });
     }
-    handle = router.start(
-      { fieldKey: message.fieldKey, prompt: message.prompt, options, idleUnloadMinutes: message.idleUnloadMinutes },
-      {
+    let sink: GenerationSink = {
         loading: () => post({ type: 'loading' }),
         delta: (text) => post({ type: 'delta', text }),
         done: (r) =>
@@ -65,7 +71,16 @@ browser.runtime.onConnect.addListener((port) => {
             result: { text: r.text, tokens: r.tokens, stopReason: r.stopReason, timeToFirstTokenMs: r.timeToFirstTokenMs, totalMs: r.totalMs },
           }),
         error: (code, text) => post({ type: 'error', code, message: text }),
-      },
+    };
+    // Test build only (see paced-sink.ts); production ignores the field.
+    if (import.meta.env.MODE === 'test' && message.testPaceMs) {
+      const paced = pacedSink(sink, message.testPaceMs);
+      clearPaced = paced.clear;
+      sink = paced;
+    }
+    handle = router.start(
+      { fieldKey: message.fieldKey, prompt: message.prompt, options, idleUnloadMinutes: message.idleUnloadMinutes },
+      sink,
     );
   });
 });

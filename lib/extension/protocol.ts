@@ -112,6 +112,8 @@ export const EngineGenerateRequest = z.object({
   options: z.record(z.string(), z.unknown()),
   /** Minutes of inactivity before the model is unloaded (0 = never). */
   idleUnloadMinutes: z.number().nonnegative(),
+  /** Test builds only: release events every N ms so e2e tests can stop a running stream (offscreen/paced-sink.ts). */
+  testPaceMs: z.number().int().min(0).max(1000).optional(),
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 

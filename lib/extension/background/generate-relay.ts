@@ -26,6 +26,8 @@ export interface RelayDeps {
   loadSettings(): Promise<Settings>;
   /** Makes sure the offscreen document exists, then connects to it. */
   connectEngine(): Promise<PortLike>;
+  /** Test builds only: see EngineGenerateRequest.testPaceMs. */
+  testPaceMs?(): Promise<number>;
 }
 
 export function relayGeneration(client: PortLike, deps: RelayDeps): void {
@@ -91,6 +93,8 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
           options: { ...samplingFromSettings(settings) },
           idleUnloadMinutes: settings.idleUnloadMinutes,
         };
+        const pace = (await deps.testPaceMs?.()) ?? 0;
+        if (pace > 0) request.testPaceMs = pace;
         const port = await deps.connectEngine();
         if (closed) return port.disconnect();
         engine = port;

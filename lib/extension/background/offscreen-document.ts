@@ -39,33 +39,31 @@ export async function ensureOffscreenDocument(): Promise<void> {
   await creating;
 }
 
-/** Connects to the engine; retries briefly while a just-created document registers its listener. */
-export async function connectEngine(): Promise<PortLike> {
+/**
+ * Waits until the document answers: `getContexts` lists it (and
+ * createDocument may resolve) before its module script has registered its
+ * listeners, and a Port opened then would just disconnect.
+ */
+async function ensureOffscreenReady(): Promise<void> {
   await ensureOffscreenDocument();
-  for (let attempt = 0; ; attempt++) {
-    const port = chrome.runtime.connect({ name: ENGINE_PORT });
-    const alive = await new Promise<boolean>((resolve) => {
-      const onDisconnect = () => {
-        void chrome.runtime.lastError;
-        resolve(false);
-      };
-      port.onDisconnect.addListener(onDisconnect);
-      // A Port with no receiver disconnects at once; give it one turn.
-      setTimeout(() => {
-        port.onDisconnect.removeListener(onDisconnect);
-        resolve(true);
-      }, 0);
-    });
-    if (alive) return port as unknown as PortLike;
-    if (attempt >= 20) throw new Error('the engine page did not answer');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const reply: unknown = await chrome.runtime.sendMessage({ type: 'engine:status', target: 'offscreen' }).catch(() => undefined);
+    if (reply && typeof reply === 'object') return;
     await new Promise((r) => setTimeout(r, 50));
     await ensureOffscreenDocument();
   }
+  throw new Error('the engine page did not start');
+}
+
+/** Connects to the engine page, creating it first if needed. */
+export async function connectEngine(): Promise<PortLike> {
+  await ensureOffscreenReady();
+  return chrome.runtime.connect({ name: ENGINE_PORT }) as unknown as PortLike;
 }
 
 /** One-shot request to the offscreen document, creating it first when `create` is set. */
 export async function askOffscreen<T>(message: { type: string; target: 'offscreen' } & Record<string, unknown>, create: boolean): Promise<T | undefined> {
-  if (create) await ensureOffscreenDocument();
+  if (create) await ensureOffscreenReady();
   else if (!(await hasOffscreenDocument(chrome.runtime.getURL(`/${OFFSCREEN_PATH}`)))) return undefined;
   return (await chrome.runtime.sendMessage(message)) as T;
 }

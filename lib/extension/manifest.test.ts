@@ -1,0 +1,68 @@
+/**
+ * Builds the real manifests (production and test) with WXT and checks the
+ * permissions: least privilege in production, local-page access only in the
+ * test build.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const outDir = mkdtempSync(join(tmpdir(), 'aa-manifest-'));
+let prod: chrome.runtime.ManifestV3;
+let test: chrome.runtime.ManifestV3;
+
+function build(mode: 'production' | 'test'): chrome.runtime.ManifestV3 {
+  const env = { ...process.env, AA_TEST_BUILD: mode === 'test' ? '1' : '' };
+  delete (env as Record<string, string | undefined>).VITEST;
+  execFileSync('npx', ['wxt', 'build', '--mode', mode], { cwd: ROOT, env: { ...env, AA_OUT_DIR: outDir }, stdio: 'pipe' });
+  const dir = join(outDir, mode === 'test' ? 'chrome-mv3-test' : 'chrome-mv3');
+  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+}
+
+beforeAll(() => {
+  prod = build('production');
+  test = build('test');
+}, 240_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const LOCAL = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+describe('manifest', () => {
+  it('production asks only for what it needs', () => {
+    expect([...(prod.permissions ?? [])].sort()).toEqual(['activeTab', 'contextMenus', 'offscreen', 'scripting', 'storage']);
+    expect(prod.host_permissions).toEqual(['https://www.overleaf.com/*', 'https://overleaf.com/*']);
+    expect(prod.optional_host_permissions).toEqual(['*://*/*']);
+  });
+
+  it('production never touches local pages', () => {
+    const text = JSON.stringify(prod);
+    for (const local of LOCAL) expect(text).not.toContain(local);
+    const generic = (prod.content_scripts ?? []).filter((c) => c.js?.includes('content-scripts/content.js'));
+    expect(generic).toEqual([]);
+  });
+
+  it('test build adds local pages for e2e tests and the demo', () => {
+    expect(test.host_permissions).toEqual(expect.arrayContaining(LOCAL));
+    const generic = (test.content_scripts ?? []).find((c) => c.js?.includes('content-scripts/content.js'));
+    expect(generic).toMatchObject({ matches: LOCAL, all_frames: true });
+  });
+
+  it('is cross-origin isolated with a strict CSP, and the shortcut avoids Overleaf keys', () => {
+    expect(prod.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
+    expect(prod.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
+    expect(prod.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    const key = prod.commands?.['generate-continuation']?.suggested_key;
+    expect(key?.default).toBe('Alt+Shift+G');
+    expect(key?.default).not.toMatch(/Ctrl\+(I|Space)$/);
+  });
+
+  it('ships the ORT runtime once, without the JSEP/WebGPU build', () => {
+    const dir = join(outDir, 'chrome-mv3');
+    const files = execFileSync('find', ['.', '-name', '*.wasm'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+    expect(files.filter((f) => !f.includes('/models/'))).toEqual(['./ort/ort-wasm-simd-threaded.wasm']);
+    expect(execFileSync('find', ['.', '-name', '*jsep*'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('');
+  });
+});
