@@ -8,10 +8,10 @@ import type { Engine, EngineInfo, GenerateCallbacks, GenerationResult, LoadOptio
 import { openModelSource, readJson, ModelLoadError, type ModelFiles } from './model-source';
 import { parseModelConfig } from './model-config';
 import { configureRuntime, createSession } from './onnx-runtime';
-import { Decoder } from './decoder';
+import { Decoder, KvCache } from './decoder';
 import { TokenSampler } from './sampler';
 import { buildTokenBytes } from './token-bytes';
-import { generateText, type GeneratorParts } from './generator';
+import { generateText, PrefixCache, type GeneratorParts } from './generator';
 import { scoreText } from './scorer';
 import { parseSamplingOptions } from './sampling-options';
 
@@ -42,6 +42,13 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
   await configureRuntime({ threads: options.threads, wasmPaths: options.wasmPaths });
   const { session, threads } = await createSession(bytes, file);
   const decoder = new Decoder(session, config, file);
+  if (options.warmUp !== false) {
+    // ORT sizes its arenas and prepares kernels on the first runs: do it now, for the prefill and the cached path.
+    const warm = new KvCache();
+    (await decoder.forward([config.eosTokenId, config.eosTokenId], warm)).dispose();
+    (await decoder.forward([config.eosTokenId], warm)).dispose();
+    warm.dispose();
+  }
 
   const table = buildTokenBytes(tokenizer, tokenizerJson, config.vocabSize);
   let largestBucket = 0;
@@ -54,6 +61,7 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     healingPool: new Int32Array(largestBucket),
     eosTokenId: config.eosTokenId,
     nPositions: config.nPositions,
+    prefix: options.prefixCache === false ? undefined : new PrefixCache(),
   };
   const info: EngineInfo = Object.freeze({
     name: options.name ?? files.dirName,
@@ -98,6 +106,7 @@ class OnnxEngine implements Engine {
     if (this.disposed) return;
     this.disposed = true;
     await this.queue.catch(() => {});
+    this.parts.prefix?.clear();
     await this.session.release();
   }
 

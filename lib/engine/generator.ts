@@ -21,6 +21,32 @@ export interface GeneratorParts {
   healingPool: Int32Array;
   eosTokenId: number;
   nPositions: number;
+  /** The previous generation's KV cache, reused when the next context extends it (see PrefixCache). */
+  prefix?: PrefixCache;
+}
+
+/**
+ * The KV cache left by the previous generation and the tokens it holds (its
+ * context plus every generated token that was fed back). When the next
+ * context starts with exactly these tokens (the user kept typing after, or
+ * accepted, the last completion), only the new tokens are prefilled.
+ */
+export class PrefixCache {
+  cache = new KvCache();
+  ids: number[] = [];
+
+  /** How many leading tokens of `context` are already in the cache (0 = start over). Keeps at least one token to feed. */
+  reusable(context: readonly number[]): number {
+    const n = this.ids.length;
+    if (n === 0 || n >= context.length) return 0;
+    for (let i = 0; i < n; i++) if (this.ids[i] !== context[i]) return 0;
+    return n;
+  }
+
+  clear(): void {
+    this.cache.dispose();
+    this.ids = [];
+  }
 }
 
 export async function generateText(
@@ -46,9 +72,14 @@ export async function generateText(
     onDelta?.(delta);
   });
 
-  const cache = new KvCache();
-  let input: number[] = context;
+  const prefix = parts.prefix;
+  const reused = prefix ? prefix.reusable(context) : 0;
+  if (prefix && reused === 0) prefix.clear();
+  const cache = prefix ? prefix.cache : new KvCache();
+  const fed = prefix ? prefix.ids : [];
+  let input: number[] = reused > 0 ? context.slice(reused) : context;
   let tokens = 0;
+  let intact = true;
   let stopReason: StopReason = 'max_tokens';
   try {
     while (tokens < fit.maxNewTokens) {
@@ -56,7 +87,10 @@ export async function generateText(
         stopReason = 'aborted';
         break;
       }
+      intact = false;
       const out = await parts.decoder.forward(input, cache);
+      for (const t of input) fed.push(t);
+      intact = true;
       let id: number;
       try {
         if (signal?.aborted) {
@@ -85,7 +119,9 @@ export async function generateText(
       input = [id];
     }
   } finally {
-    cache.dispose();
+    // Kept for the next call when it is consistent; a failed run leaves it unusable.
+    if (!prefix) cache.dispose();
+    else if (!intact) prefix.clear();
   }
   // After an abort the caller has stopped listening: the result is what it already saw.
   const text = stopReason === 'aborted' ? stream.emitted : stream.finish();
@@ -96,6 +132,8 @@ export async function generateText(
     stopReason,
     timeToFirstTokenMs: firstDeltaAt < 0 ? end - start : firstDeltaAt - start,
     totalMs: end - start,
+    promptTokens: context.length,
+    reusedPromptTokens: reused,
   };
 }
 

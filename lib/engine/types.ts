@@ -42,6 +42,10 @@ export interface GenerationResult {
   /** Milliseconds from call to first delta, and total. */
   timeToFirstTokenMs: number;
   totalMs: number;
+  /** Tokens of context the model saw (after truncation and healing). */
+  promptTokens?: number;
+  /** Of those, how many came from the previous call's KV cache instead of being prefilled again. */
+  reusedPromptTokens?: number;
 }
 
 export interface ScoreResult {
@@ -87,4 +91,11 @@ export interface LoadOptions {
   precision?: 'quantized' | 'fp32';
   /** Display name for EngineInfo; defaults to the directory's name. */
   name?: string;
+  /**
+   * Keep the last generation's KV cache and reuse it when the next prompt's
+   * tokens extend the previous prompt + completion (default true).
+   */
+  prefixCache?: boolean;
+  /** Run two tiny forward passes at load so the first request is as fast as later ones (default true). */
+  warmUp?: boolean;
 }
