@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 /** WXT names the output `{browser}-mv{n}-{mode}` for non-production modes. */
@@ -112,12 +112,21 @@ export interface Harness {
   openPage(pathOrUrl: string): Promise<Page>;
   /** Opens an extension page such as 'popup.html'. */
   openExtensionPage(path: string): Promise<Page>;
-  /** The live service worker, waking it (via an extension page message) if it was stopped. */
+  /**
+   * Playwright's handle on the service worker, waking it if needed. It goes stale once the
+   * worker has been stopped (Playwright does not attach to the restarted one): prefer evalInWorker.
+   */
   serviceWorker(): Promise<Worker>;
-  /** Evaluates in the service worker. */
+  /** Evaluates `fn(arg)` in the service worker (arg and result JSON-serialisable), waking or re-finding it after a restart. */
   evalInWorker<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
-  /** Stops the extension's service worker the way Chrome does when it idles it out (Stop in chrome://serviceworker-internals). */
-  stopServiceWorker(): Promise<void>;
+  /**
+   * Really stops the extension's service worker (as MV3 does to an idle one),
+   * through the browser-level DevTools target, and waits until the browser no
+   * longer lists it. Returns the stopped worker's target id.
+   */
+  stopServiceWorker(): Promise<string>;
+  /** DevTools target ids of the extension's live service workers (a restarted worker gets a new id). */
+  serviceWorkerTargetIds(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -204,6 +213,63 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
     return false;
   };
 
+  let cdp: Promise<CDPSession> | undefined;
+  /** A browser-level DevTools session (sees every target, including service workers). */
+  const browserSession = (): Promise<CDPSession> => {
+    const browser = context.browser();
+    if (!browser) throw new Error('No Browser object for this context');
+    return (cdp ??= browser.newBrowserCDPSession());
+  };
+
+  /** Any extension message starts the worker again, as in real use. */
+  const wakeWorker = async (): Promise<void> => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${extensionOrigin}/manifest.json`);
+      await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).catch(() => undefined));
+    } finally {
+      await page.close();
+    }
+  };
+
+  interface EvaluateReply {
+    result?: { value?: unknown };
+    exceptionDetails?: { text: string; exception?: { description?: string } };
+  }
+  /**
+   * Runtime.evaluate in a target through the browser session (non-flat attach,
+   * because Playwright's CDPSession cannot address a child session).
+   */
+  const evaluateInTarget = async (targetId: string, expression: string): Promise<EvaluateReply> => {
+    const session = await browserSession();
+    const { sessionId } = (await session.send('Target.attachToTarget', { targetId, flatten: false })) as { sessionId: string };
+    try {
+      const reply = new Promise<EvaluateReply>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          session.off('Target.receivedMessageFromTarget', onMessage);
+          reject(new Error('no answer from the worker'));
+        }, 30_000);
+        const onMessage = (event: { sessionId?: string; message: string }) => {
+          if (event.sessionId !== sessionId) return;
+          const message = JSON.parse(event.message) as { id?: number; result?: EvaluateReply; error?: { message: string } };
+          if (message.id !== 1) return;
+          clearTimeout(timer);
+          session.off('Target.receivedMessageFromTarget', onMessage);
+          if (message.error) reject(new Error(message.error.message));
+          else resolve(message.result ?? {});
+        };
+        session.on('Target.receivedMessageFromTarget', onMessage);
+      });
+      await session.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }),
+      });
+      return await reply;
+    } finally {
+      await session.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+    }
+  };
+
   const findWorker = (): Worker | undefined =>
     context.serviceWorkers().find((w) => w.url().startsWith(`${extensionOrigin}/`));
 
@@ -236,44 +302,55 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       for (let attempt = 0; attempt < 3; attempt++) {
         const live = findWorker();
         if (live && (await isReady(live))) return live;
-        // Any extension message starts the worker again, as in real use.
-        const page = await context.newPage();
-        try {
-          await page.goto(`${extensionOrigin}/manifest.json`);
-          await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }).catch(() => undefined));
-        } finally {
-          await page.close();
-        }
+        await wakeWorker();
       }
       throw new Error('The extension service worker did not start');
     },
     async evalInWorker(fn, arg) {
-      const w = await harness.serviceWorker();
-      return w.evaluate(fn as never, arg as never) as never;
+      // Through our own DevTools session rather than Playwright's Worker: once a
+      // worker has been stopped (stopServiceWorker, or MV3 idling it out) Playwright
+      // keeps the old handle and never attaches to the restarted worker.
+      const expression = `(${fn.toString()})(${arg === undefined ? '' : JSON.stringify(arg)})`;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const [targetId] = await harness.serviceWorkerTargetIds();
+        if (targetId) {
+          const reply = await evaluateInTarget(targetId, expression).catch((error: Error) => ({ retry: error }));
+          if (!('retry' in reply)) {
+            if (reply.exceptionDetails) {
+              const text = reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text;
+              // A just-started worker may not have its chrome.* bindings yet: try again.
+              if (!/chrome is not defined/.test(text)) throw new Error(`evalInWorker: ${text}`);
+            } else {
+              return reply.result?.value as never;
+            }
+          }
+        } else {
+          await wakeWorker();
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('The extension service worker did not start');
+    },
+    async serviceWorkerTargetIds() {
+      const { targetInfos } = (await (await browserSession()).send('Target.getTargets')) as {
+        targetInfos: Array<{ targetId: string; type: string; url: string }>;
+      };
+      return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`${extensionOrigin}/`)).map((t) => t.targetId);
     },
     async stopServiceWorker() {
-      const live = findWorker();
-      // Listen before stopping so the close event cannot be missed.
-      const closed = live
-        ? new Promise<void>((done) => {
-            const timer = setTimeout(done, 15_000);
-            live.once('close', () => {
-              clearTimeout(timer);
-              done();
-            });
-          })
-        : Promise.resolve();
-      // chrome://serviceworker-internals has a Stop button per worker: the same
-      // StopWorker path Chrome takes when it idles a worker out.
-      const page = await context.newPage();
-      try {
-        await page.goto('chrome://serviceworker-internals/?devtools');
-        const entry = page.locator('.serviceworker-item', { hasText: extensionOrigin });
-        await entry.locator('cr-button[data-command="stop"]').first().click({ timeout: 10_000 });
-      } finally {
-        await page.close();
+      // Neither Stop in chrome://serviceworker-internals nor ServiceWorker.stopAllWorkers
+      // stopped our worker in headless Chromium 156; closing its DevTools target does
+      // (ServiceWorkerDevToolsAgentHost::Close stops the worker): its timers and
+      // relays end, and the next extension event starts a new one.
+      const [targetId] = await harness.serviceWorkerTargetIds();
+      if (!targetId) throw new Error('No extension service worker to stop');
+      await (await browserSession()).send('Target.closeTarget', { targetId });
+      const deadline = Date.now() + 15_000;
+      while ((await harness.serviceWorkerTargetIds()).includes(targetId)) {
+        if (Date.now() > deadline) throw new Error('The service worker did not stop');
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await closed;
+      return targetId;
     },
     async close() {
       await context.close().catch(() => undefined);

@@ -6,13 +6,13 @@
  */
 import { browser } from 'wxt/browser';
 import { loadEngine } from '@/lib/engine';
-import { parseSamplingOptions } from '@/lib/engine/sampling-options';
 import { EngineHost } from '@/lib/extension/offscreen/engine-host';
 import { GenerationRouter } from '@/lib/extension/offscreen/generation-router';
 import { isFromExtensionPage } from '@/lib/extension/offscreen/sender';
+import { serveEnginePort } from '@/lib/extension/offscreen/engine-port';
 import { pacedSink } from '@/lib/extension/offscreen/paced-sink';
-import type { GenerationSink } from '@/lib/extension/offscreen/generation-router';
-import { ENGINE_PORT, EnginePortClientMessage, OffscreenRequest, parseMessage, type ServerPortMessage } from '@/lib/extension/protocol';
+import type { PortLike } from '@/lib/extension/background/port';
+import { ENGINE_PORT, OffscreenRequest, parseMessage } from '@/lib/extension/protocol';
 import { MODEL_DIR } from '@/lib/extension/model';
 
 const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
@@ -26,63 +26,14 @@ const host = new EngineHost({
 });
 const router = new GenerationRouter(host);
 
-
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== ENGINE_PORT) return;
   if (!isFromExtensionPage(port.sender, browser.runtime.id, extensionOrigin)) {
     port.disconnect();
     return;
   }
-  const post = (message: ServerPortMessage) => {
-    try {
-      port.postMessage(message);
-    } catch {
-      // The background went away; cancel happens in onDisconnect.
-    }
-  };
-  let handle: { cancel(): void } | undefined;
-  let clearPaced: (() => void) | undefined;
-  port.onDisconnect.addListener(() => {
-    handle?.cancel();
-    clearPaced?.();
-  });
-  port.onMessage.addListener((raw: unknown) => {
-    const parsed = parseMessage(EnginePortClientMessage, raw);
-    if (!parsed.ok) return post({ type: 'error', code: 'bad-request', message: parsed.error });
-    const message = parsed.data;
-    if (message.type === 'cancel') {
-      handle?.cancel();
-      clearPaced?.();
-      return;
-    }
-    if (handle) return post({ type: 'error', code: 'bad-request', message: 'One generation per port' });
-    let options;
-    try {
-      options = parseSamplingOptions(message.options);
-    } catch (error) {
-      return post({ type: 'error', code: 'bad-request', message: (error as Error).message });
-    }
-    let sink: GenerationSink = {
-        loading: () => post({ type: 'loading' }),
-        delta: (text) => post({ type: 'delta', text }),
-        done: (r) =>
-          post({
-            type: 'done',
-            result: { text: r.text, tokens: r.tokens, stopReason: r.stopReason, timeToFirstTokenMs: r.timeToFirstTokenMs, totalMs: r.totalMs },
-          }),
-        error: (code, text) => post({ type: 'error', code, message: text }),
-    };
-    // Test build only (see paced-sink.ts); production ignores the field.
-    if (import.meta.env.MODE === 'test' && message.testPaceMs) {
-      const paced = pacedSink(sink, message.testPaceMs);
-      clearPaced = paced.clear;
-      sink = paced;
-    }
-    handle = router.start(
-      { fieldKey: message.fieldKey, prompt: message.prompt, options, idleUnloadMinutes: message.idleUnloadMinutes },
-      sink,
-    );
-  });
+  // Test build only (see paced-sink.ts); production ignores testPaceMs and does not bundle the pacer.
+  serveEnginePort(port as unknown as PortLike, { router, pace: import.meta.env.MODE === 'test' ? pacedSink : undefined });
 });
 
 browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {

@@ -6,6 +6,9 @@
  * it disconnects before `done`/`error` the service worker was killed (MV3) or
  * the extension was reloaded; the caller gets a clear error and can simply
  * call `startGeneration` again (the next message restarts the worker).
+ * Chromium does not always disconnect the Port of a stopped worker, so
+ * SILENCE_TIMEOUT_MS without any message (the background sends `keepalive`
+ * every KEEPALIVE_INTERVAL_MS) counts as the same interruption.
  */
 import { browser } from 'wxt/browser';
 import {
@@ -14,6 +17,7 @@ import {
   GENERATE_PORT,
   INTERRUPTED_MESSAGE,
   MAX_PROMPT_CHARS,
+  SILENCE_TIMEOUT_MS,
   ServerPortMessage,
   parseMessage,
   type BackgroundRequest,
@@ -22,6 +26,7 @@ import {
   type GenerationSource,
   type GenerationSummary,
 } from './protocol';
+import { silenceWatchdog, type SilenceWatchdog } from './keepalive';
 
 export interface GenerationError {
   code: ErrorCode;
@@ -65,9 +70,11 @@ export function promptTail(text: string, maxChars = MAX_PROMPT_CHARS): string {
 export function startGeneration(request: StartGenerationRequest, handlers: GenerationHandlers): GenerationHandle {
   let active = true;
   let port: chrome.runtime.Port | undefined;
+  let watchdog: SilenceWatchdog | undefined;
 
   const finish = (): void => {
     active = false;
+    watchdog?.stop();
     try {
       port?.disconnect();
     } catch {
@@ -99,8 +106,11 @@ export function startGeneration(request: StartGenerationRequest, handlers: Gener
     if (!active) return;
     const parsed = parseMessage(ServerPortMessage, raw);
     if (!parsed.ok) return fail({ code: 'bad-request', message: `Unexpected reply: ${parsed.error}` });
+    watchdog?.poke();
     const msg = parsed.data;
     switch (msg.type) {
+      case 'keepalive':
+        break;
       case 'loading':
         handlers.onLoading?.();
         break;
@@ -121,7 +131,16 @@ export function startGeneration(request: StartGenerationRequest, handlers: Gener
     void chrome.runtime?.lastError;
     fail({ code: 'interrupted', message: INTERRUPTED_MESSAGE });
   });
-  port.postMessage({ type: 'generate', fieldId: request.fieldId, prompt, source: request.source ?? 'button' });
+  // Armed before posting: a worker that dies before answering at all is caught too.
+  watchdog = silenceWatchdog(SILENCE_TIMEOUT_MS, () =>
+    fail({ code: 'interrupted', message: INTERRUPTED_MESSAGE }),
+  );
+  try {
+    port.postMessage({ type: 'generate', fieldId: request.fieldId, prompt, source: request.source ?? 'button' });
+  } catch {
+    // The Port closed at once (extension context gone): same as a disconnect.
+    queueMicrotask(() => fail({ code: 'interrupted', message: INTERRUPTED_MESSAGE }));
+  }
 
   return handleFor();
 

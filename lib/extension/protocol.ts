@@ -10,8 +10,9 @@
  * Two transports:
  *  - Streams use a `runtime.connect` Port per generation. The Port is bound to
  *    the sender's tab+frame, so the background relays deltas to exactly the
- *    right frame without bookkeeping, and its `onDisconnect` is how a content
- *    script notices that MV3 killed the service worker mid-generation.
+ *    right frame without bookkeeping. A killed service worker shows up as the
+ *    Port's `onDisconnect` — or, since Chromium does not always disconnect
+ *    Ports of a stopped worker, as KEEPALIVE silence (see below).
  *  - One-shot requests (warm, status, trigger) use `runtime.sendMessage` /
  *    `tabs.sendMessage` and reply with a typed response.
  */
@@ -25,6 +26,19 @@ import { z } from 'zod';
 export const GENERATE_PORT = 'aa:generate';
 /** Background → offscreen document: one Port per generation. */
 export const ENGINE_PORT = 'aa:engine';
+
+/**
+ * Liveness on both generation Ports. While a generation is loading or
+ * running, the background posts `keepalive` every KEEPALIVE_INTERVAL_MS on
+ * the client Port and on the engine Port. A receiver that hears nothing
+ * (no loading / delta / keepalive) for SILENCE_TIMEOUT_MS treats the other
+ * side as gone: the client reports `interrupted`, the engine cancels. This
+ * does not rely on Chrome disconnecting the Ports of a stopped worker, which
+ * headless Chromium 156 does not do. The timeout is five intervals so a busy
+ * worker (settings read, offscreen creation) is never mistaken for a dead one.
+ */
+export const KEEPALIVE_INTERVAL_MS = 2_000;
+export const SILENCE_TIMEOUT_MS = 10_000;
 
 /** Longest prompt we forward; longer prompts keep their tail (the text right before the caret). */
 export const MAX_PROMPT_CHARS = 4000;
@@ -51,6 +65,8 @@ export type GenerateRequest = z.input<typeof GenerateRequest>;
 
 /** Client → background on the same port: stop now (disconnecting does the same). */
 export const CancelRequest = z.object({ type: z.literal('cancel') });
+/** "I am still here": background → client and background → engine while a generation runs. */
+export const KeepaliveMessage = z.object({ type: z.literal('keepalive') });
 
 export const ClientPortMessage = z.discriminatedUnion('type', [GenerateRequest, CancelRequest]);
 export type ClientPortMessage = z.input<typeof ClientPortMessage>;
@@ -87,10 +103,12 @@ export const ServerPortMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delta'), text: z.string() }),
   z.object({ type: z.literal('done'), result: GenerationSummary }),
   z.object({ type: z.literal('error'), code: z.enum(ERROR_CODES), message: z.string() }),
+  /** Sent by the background every KEEPALIVE_INTERVAL_MS while the generation is alive; carries nothing. */
+  KeepaliveMessage,
 ]);
 export type ServerPortMessage = z.infer<typeof ServerPortMessage>;
 
-/** Shown when a Port disconnects without a done/error: MV3 stopped the service worker. */
+/** Shown when a Port disconnects (or falls silent) without a done/error: MV3 stopped the service worker. */
 export const INTERRUPTED_MESSAGE = 'Generation interrupted: the extension restarted. Click Generate to try again.';
 export const EMPTY_PROMPT_MESSAGE = 'Type some text first';
 export const EXTENSION_RELOADED_MESSAGE = 'The extension was updated or reloaded. Reload this page to use it again.';
@@ -117,7 +135,7 @@ export const EngineGenerateRequest = z.object({
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 
-export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, CancelRequest]);
+export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, CancelRequest, KeepaliveMessage]);
 export type EnginePortClientMessage = z.infer<typeof EnginePortClientMessage>;
 /** Offscreen → background on an ENGINE_PORT: same shapes the background relays to the client. */
 export const EnginePortServerMessage = ServerPortMessage;

@@ -2,52 +2,15 @@
  * The relay between a client Port and the engine Port, with in-memory Port
  * pairs standing in for chrome.runtime ports (the browser's API, not ours).
  */
-import { describe, expect, it } from 'vitest';
-import { INTERRUPTED_MESSAGE } from '../protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { INTERRUPTED_MESSAGE, KEEPALIVE_INTERVAL_MS } from '../protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { relayGeneration, type RelayDeps } from './generate-relay';
-import type { PortLike } from './port';
+import { portPair } from '../test-support/port-pair';
 import type { SenderLike } from './sender-check';
 
 const ID = 'our-id';
 const ORIGIN = `chrome-extension://${ID}`;
-
-/** Two connected ends, like chrome.runtime.connect gives the two contexts. */
-function portPair(name: string, sender?: SenderLike): [PortLike & { received: unknown[]; closed: boolean }, PortLike & { received: unknown[]; closed: boolean }] {
-  type End = PortLike & { received: unknown[]; closed: boolean; msg: Array<(m: unknown) => void>; disc: Array<() => void> };
-  const make = (): End => ({
-    name,
-    received: [],
-    closed: false,
-    msg: [],
-    disc: [],
-    postMessage(m) {
-      if (this.closed) throw new Error('Attempting to use a disconnected port object');
-      const other = this === a ? b : a;
-      other.received.push(m);
-      queueMicrotask(() => other.msg.forEach((fn) => fn(structuredClone(m))));
-    },
-    disconnect() {
-      if (this.closed) return;
-      this.closed = true;
-      const other = this === a ? b : a;
-      if (!other.closed) {
-        other.closed = true;
-        queueMicrotask(() => other.disc.forEach((fn) => fn()));
-      }
-    },
-    onMessage: { addListener(fn) { (this as unknown as { end: End }).end.msg.push(fn); } },
-    onDisconnect: { addListener(fn) { (this as unknown as { end: End }).end.disc.push(fn); } },
-  });
-  const a = make();
-  const b = make();
-  for (const end of [a, b]) {
-    (end.onMessage as unknown as { end: End }).end = end;
-    (end.onDisconnect as unknown as { end: End }).end = end;
-  }
-  b.sender = sender;
-  return [a, b];
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -131,5 +94,43 @@ describe('relayGeneration', () => {
     engines[0]!.disconnect();
     await tick();
     expect(client.received.at(-1)).toEqual({ type: 'error', code: 'interrupted', message: INTERRUPTED_MESSAGE });
+  });
+
+  it('posts keepalive to both Ports while the generation lives, and stops when it ends', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0 });
+      client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+      await vi.advanceTimersByTimeAsync(0);
+      const engine = engines[0]!;
+      await vi.advanceTimersByTimeAsync(3 * KEEPALIVE_INTERVAL_MS);
+      const keepalives = (port: { received: unknown[] }) => port.received.filter((m) => (m as { type: string }).type === 'keepalive').length;
+      expect(keepalives(client)).toBe(3);
+      expect(keepalives(engine)).toBe(3);
+      // A keepalive from the engine side is not relayed (the relay's own timer speaks for it).
+      engine.postMessage({ type: 'keepalive' });
+      engine.postMessage({ type: 'done', result: { text: '', tokens: 0, stopReason: 'eos', timeToFirstTokenMs: 1, totalMs: 1 } });
+      await vi.advanceTimersByTimeAsync(5 * KEEPALIVE_INTERVAL_MS);
+      expect(keepalives(client)).toBe(3);
+      expect(keepalives(engine)).toBe(3);
+      expect(client.received.at(-1)).toMatchObject({ type: 'done' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops the keepalives when the client disconnects', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0 });
+      client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+      await vi.advanceTimersByTimeAsync(KEEPALIVE_INTERVAL_MS);
+      client.disconnect();
+      const before = engines[0]!.received.length;
+      await vi.advanceTimersByTimeAsync(5 * KEEPALIVE_INTERVAL_MS);
+      expect(engines[0]!.received.slice(before)).toEqual([{ type: 'cancel' }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * The offscreen end of an engine Port, against the real router and the real
+ * engine on the tiny fixture, with an in-memory Port pair for the browser's
+ * Port. The case that matters: the service worker was stopped but Chromium
+ * did not disconnect the Port, so only the missing keepalives tell us; the
+ * generation must be cancelled or it would hold the one ONNX session.
+ */
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadEngine } from '../../engine';
+import { DEFAULT_SAMPLING } from '../../engine/sampling-options';
+import { portPair } from '../test-support/port-pair';
+import { EngineHost } from './engine-host';
+import { serveEnginePort } from './engine-port';
+import { GenerationRouter } from './generation-router';
+import { pacedSink } from './paced-sink';
+
+const FIXTURE = resolve(import.meta.dirname, '../../../tests/fixtures/tiny-gpt2');
+const host = new EngineHost({ load: () => loadEngine(FIXTURE, { threads: 1 }) });
+const router = new GenerationRouter(host);
+afterAll(() => host.unload());
+
+const SILENCE_MS = 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const types = (received: unknown[]) => received.map((m) => (m as { type: string }).type);
+
+function open(fieldKey: string, maxNewTokens: number, testPaceMs?: number) {
+  const [background, offscreen] = portPair('aa:engine');
+  serveEnginePort(offscreen, { router, pace: pacedSink, silenceTimeoutMs: SILENCE_MS });
+  background.postMessage({
+    type: 'engine:generate',
+    fieldKey,
+    prompt: 'We propose a',
+    options: { ...DEFAULT_SAMPLING, maxNewTokens, stopAtSentenceEnd: false, ignoreEos: true },
+    idleUnloadMinutes: 10,
+    ...(testPaceMs ? { testPaceMs } : {}),
+  });
+  return background;
+}
+
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(10);
+  }
+}
+
+describe('serveEnginePort', () => {
+  it('streams to done while the background keeps talking', async () => {
+    const background = open('t:0:a', 8, 100);
+    const keepalive = setInterval(() => background.postMessage({ type: 'keepalive' }), SILENCE_MS / 3);
+    try {
+      await until(() => types(background.received).includes('done'));
+    } finally {
+      clearInterval(keepalive);
+    }
+    // 8 paced events at 100 ms outlast the 300 ms silence limit: keepalives kept it going.
+    expect(types(background.received).filter((t) => t === 'delta').length).toBeGreaterThan(0);
+    expect(background.closed).toBe(false);
+  });
+
+  it('a silent background: cancels, disconnects, and frees the engine for the next field', async () => {
+    const orphan = open('t:0:orphan', 200, 50);
+    await until(() => types(orphan.received).includes('delta'));
+    await until(() => orphan.closed, 5_000);
+    const seen = orphan.received.length;
+    expect(types(orphan.received)).not.toContain('done');
+    expect(router.activeFields).not.toContain('t:0:orphan');
+
+    const next = open('t:0:next', 4);
+    const keepalive = setInterval(() => next.postMessage({ type: 'keepalive' }), SILENCE_MS / 3);
+    try {
+      await until(() => types(next.received).includes('done'), 10_000);
+    } finally {
+      clearInterval(keepalive);
+    }
+    await sleep(200);
+    expect(orphan.received.length).toBe(seen);
+  });
+});

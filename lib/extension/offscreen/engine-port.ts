@@ -1,0 +1,99 @@
+/**
+ * One ENGINE_PORT from the background: parses its messages, starts the
+ * generation on the router, streams the sink's events back, and cancels the
+ * generation when the background goes away — on disconnect, or when the
+ * background's keepalives stop (Chromium does not always disconnect the
+ * Ports of a service worker it stopped; protocol.ts KEEPALIVE_INTERVAL_MS).
+ * Cancelling matters beyond this Port: the router runs one generation at a
+ * time, so an orphan would hold up every other field's next request.
+ */
+import { parseSamplingOptions } from '../../engine/sampling-options';
+import { silenceWatchdog, type SilenceWatchdog } from '../keepalive';
+import { EnginePortClientMessage, SILENCE_TIMEOUT_MS, parseMessage, type ServerPortMessage } from '../protocol';
+import type { PortLike } from '../background/port';
+import type { GenerationRouter, GenerationSink } from './generation-router';
+import type { pacedSink } from './paced-sink';
+
+export interface EnginePortOptions {
+  router: GenerationRouter;
+  /**
+   * Test builds pass `pacedSink` to honour EngineGenerateRequest.testPaceMs;
+   * production passes nothing, so the pacing code is not even bundled.
+   */
+  pace?: typeof pacedSink;
+  /** Defaults to SILENCE_TIMEOUT_MS. */
+  silenceTimeoutMs?: number;
+}
+
+export function serveEnginePort(port: PortLike, options: EnginePortOptions): void {
+  let handle: { cancel(): void } | undefined;
+  let clearPaced: (() => void) | undefined;
+  let watchdog: SilenceWatchdog | undefined;
+  let gone = false;
+
+  const post = (message: ServerPortMessage) => {
+    if (gone) return;
+    try {
+      port.postMessage(message);
+    } catch {
+      // Posting to a closed Port throws: the background is gone.
+      stop();
+    }
+  };
+  const stop = () => {
+    gone = true;
+    watchdog?.stop();
+    handle?.cancel();
+    clearPaced?.();
+  };
+
+  port.onDisconnect.addListener(stop);
+  port.onMessage.addListener((raw: unknown) => {
+    if (gone) return;
+    watchdog?.poke();
+    const parsed = parseMessage(EnginePortClientMessage, raw);
+    if (!parsed.ok) return post({ type: 'error', code: 'bad-request', message: parsed.error });
+    const message = parsed.data;
+    if (message.type === 'keepalive') return;
+    if (message.type === 'cancel') return stop();
+    if (handle) return post({ type: 'error', code: 'bad-request', message: 'One generation per port' });
+    let sampling;
+    try {
+      sampling = parseSamplingOptions(message.options);
+    } catch (error) {
+      return post({ type: 'error', code: 'bad-request', message: (error as Error).message });
+    }
+    let sink: GenerationSink = {
+      loading: () => post({ type: 'loading' }),
+      delta: (text) => post({ type: 'delta', text }),
+      done: (r) => {
+        watchdog?.stop();
+        post({
+          type: 'done',
+          result: { text: r.text, tokens: r.tokens, stopReason: r.stopReason, timeToFirstTokenMs: r.timeToFirstTokenMs, totalMs: r.totalMs },
+        });
+      },
+      error: (code, text) => {
+        watchdog?.stop();
+        post({ type: 'error', code, message: text });
+      },
+    };
+    if (options.pace && message.testPaceMs) {
+      const paced = options.pace(sink, message.testPaceMs);
+      clearPaced = paced.clear;
+      sink = paced;
+    }
+    watchdog = silenceWatchdog(options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS, () => {
+      stop();
+      try {
+        port.disconnect();
+      } catch {
+        // Already closed.
+      }
+    });
+    handle = options.router.start(
+      { fieldKey: message.fieldKey, prompt: message.prompt, options: sampling, idleUnloadMinutes: message.idleUnloadMinutes },
+      sink,
+    );
+  });
+}
