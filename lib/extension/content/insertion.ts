@@ -113,8 +113,14 @@ export class StreamInserter {
         return 'execCommand';
       }
     }
+    const focused = this.focused();
     field.setRangeText(text, at, at, 'preserve');
     this.offset = at + text.length;
+    // With focus the caret follows the text, as it does with execCommand (so the
+    // user's next keystroke lands after the completion); without focus the
+    // user's selection is left alone. ('preserve' would leave a caret at `at`
+    // before the new text.)
+    if (focused) field.setSelectionRange(this.offset, this.offset);
     dispatchInput(field, text);
     return 'fallback';
   }
@@ -139,12 +145,20 @@ export class StreamInserter {
         }
       }
     }
+    const focused = this.focused();
     const node = field.ownerDocument.createTextNode(text);
     caret.insertNode(node);
     const after = field.ownerDocument.createRange();
     after.setStartAfter(node);
     after.collapse(true);
     this.caret = after;
+    if (focused) {
+      // The selection's own range stays before an inserted node: move the caret
+      // after the text, as execCommand would.
+      const selection = selectionFor(field);
+      selection?.removeAllRanges();
+      selection?.addRange(after.cloneRange());
+    }
     dispatchInput(field, text);
     return 'fallback';
   }
