@@ -24,7 +24,8 @@ async function oursRunner(): Promise<Runner> {
       engine = await loadEngine(modelDir, { threads });
     },
     async generate(prompt, n) {
-      return (await engine.generate(prompt, { ...GREEDY, maxNewTokens: n })).tokens;
+      const r = await engine.generate(prompt, { ...GREEDY, maxNewTokens: n });
+      return { tokens: r.tokens, text: r.text };
     },
     describe: () => ({ threads_used: engine.info.threads }),
   };
@@ -76,7 +77,8 @@ async function tjsRunner(): Promise<Runner> {
       } as any);
     },
     async generate(prompt, n) {
-      await generator(prompt, { max_new_tokens: n, min_new_tokens: n, do_sample: false, return_full_text: false });
+      const [r] = await generator(prompt, { max_new_tokens: n, min_new_tokens: n, do_sample: false, return_full_text: false });
+      return { text: r.generated_text };
     },
     describe: () => ({ threads_used: threads, backend: 'onnxruntime-node (native)' }),
   };

@@ -18,8 +18,8 @@ import { MemoryProbe } from './memory';
 
 export interface Runner {
   load(): Promise<void>;
-  /** Generates exactly `newTokens` tokens greedily (EOS ignored). Returns generated token count if known. */
-  generate(prompt: string, newTokens: number): Promise<number | void>;
+  /** Generates exactly `newTokens` tokens greedily (EOS ignored). Returns the token count and text when known. */
+  generate(prompt: string, newTokens: number): Promise<{ tokens?: number; text?: string }>;
   /** Extra information to report (threads really used, isolation, versions). */
   describe?(): Record<string, unknown>;
 }
@@ -40,10 +40,11 @@ export interface Measurement {
   ttft_ms_256: number;
   decode_tokens_per_s: number;
   decode_total_ms_64: number;
+  ttft_ms_256_continued: number | null;
   peak_mb: number;
   peak_js_heap_mb: number;
   peak_wasm_mb: number;
-  samples: { ttft16: number[]; ttft256: number[]; total64: number[] };
+  samples: { ttft16: number[]; ttft256: number[]; total64: number[]; continued: number[] };
   [extra: string]: unknown;
 }
 
@@ -84,10 +85,18 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
   }
   log(`ttft16 ${median(ttft16).toFixed(1)} ms, ttft256 ${median(ttft256).toFixed(1)} ms`);
   for (let i = 0; i < plan.decodeRuns; i++) {
-    let produced: number | void = undefined;
-    total64.push(await timed(async () => void (produced = await runner.generate(plan.prompts16[i % 2], plan.newTokens))));
-    if (typeof produced === 'number' && produced !== plan.newTokens) throw new Error(`runner generated ${produced} tokens, expected ${plan.newTokens}`);
+    let produced: number | undefined;
+    total64.push(await timed(async () => void (produced = (await runner.generate(plan.prompts16[i % 2], plan.newTokens)).tokens)));
+    if (produced !== undefined && produced !== plan.newTokens) throw new Error(`runner generated ${produced} tokens, expected ${plan.newTokens}`);
     memory.sample();
+  }
+  // Typing after a completion: the next prompt is the 256-token prompt + its 8-token completion + a word.
+  const continued: number[] = [];
+  for (let i = 0; i < plan.ttftRuns; i++) {
+    const base = plan.prompts256[i % 2];
+    const { text } = await runner.generate(base, 8);
+    if (text === undefined) break;
+    continued.push(await timed(() => runner.generate(base + text + ' we', 1)));
   }
   const t16 = median(ttft16);
   const decodeMs = median(total64) - t16;
@@ -101,11 +110,12 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
     ttft_ms_256: round(median(ttft256)),
     decode_tokens_per_s: round(tps, 2),
     decode_total_ms_64: round(median(total64)),
+    ttft_ms_256_continued: continued.length ? round(median(continued)) : null,
     peak_mb: round(mem.jsHeapMb + mem.wasmMb),
     peak_js_heap_mb: round(mem.jsHeapMb),
     peak_wasm_mb: round(mem.wasmMb),
     ...(mem.rssMb !== undefined ? { peak_rss_mb: round(mem.rssMb) } : {}),
-    samples: { ttft16: ttft16.map((x) => round(x)), ttft256: ttft256.map((x) => round(x)), total64: total64.map((x) => round(x)) },
+    samples: { ttft16: ttft16.map((x) => round(x)), ttft256: ttft256.map((x) => round(x)), total64: total64.map((x) => round(x)), continued: continued.map((x) => round(x)) },
     ...(runner.describe?.() ?? {}),
   };
 }

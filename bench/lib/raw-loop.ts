@@ -69,7 +69,7 @@ export function createRawRunner(o: RawLoopOptions): Runner {
         ids = [best];
       }
       if (past) for (const t of past) t.dispose();
-      return newTokens;
+      return { tokens: newTokens };
     },
   };
 }

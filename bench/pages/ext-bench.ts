@@ -31,7 +31,8 @@ function oursRunner(): Runner {
       engine = await loadEngine(chrome.runtime.getURL(`/${modelDir}`), { threads, wasmPaths: chrome.runtime.getURL('/ort/') });
     },
     async generate(prompt, n) {
-      return (await engine.generate(prompt, { ...GREEDY, maxNewTokens: n })).tokens;
+      const r = await engine.generate(prompt, { ...GREEDY, maxNewTokens: n });
+      return { tokens: r.tokens, text: r.text };
     },
     describe: () => ({ threads_used: engine.info.threads, model_file: engine.info.modelFile }),
   };

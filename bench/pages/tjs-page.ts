@@ -29,7 +29,8 @@ function tjsRunner(): Runner {
       generator = await pipeline('text-generation', model, { dtype: 'q8', device: 'wasm' });
     },
     async generate(prompt, n) {
-      await generator(prompt, { max_new_tokens: n, min_new_tokens: n, do_sample: false, return_full_text: false });
+      const [r] = await generator(prompt, { max_new_tokens: n, min_new_tokens: n, do_sample: false, return_full_text: false });
+      return { text: r.generated_text };
     },
     describe: () => ({ threads_used: (env.backends.onnx as any).wasm.numThreads, tjs_version: env.version }),
   };

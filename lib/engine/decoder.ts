@@ -28,6 +28,21 @@ export class KvCache {
     this.past = [];
     this.length = 0;
   }
+
+  /** Keeps the first `n` positions (copies each [1, heads, length, headDim] tensor's first n rows per head). */
+  truncate(n: number): void {
+    if (n >= this.length) return;
+    if (n <= 0) return this.dispose();
+    this.past = this.past.map((t) => {
+      const [b, h, len, d] = t.dims as number[];
+      const src = t.data as Float32Array;
+      const dst = new Float32Array(b * h * n * d);
+      for (let i = 0; i < b * h; i++) dst.set(src.subarray(i * len * d, i * len * d + n * d), i * n * d);
+      t.dispose?.();
+      return new ort.Tensor('float32', dst, [b, h, n, d]);
+    });
+    this.length = n;
+  }
 }
 
 export class Decoder {

@@ -26,26 +26,64 @@ export interface GeneratorParts {
 }
 
 /**
- * The KV cache left by the previous generation and the tokens it holds (its
- * context plus every generated token that was fed back). When the next
- * context starts with exactly these tokens (the user kept typing after, or
- * accepted, the last completion), only the new tokens are prefilled.
+ * Prompts are prefilled in runs aligned to absolute positions 0, CHUNK, 2·CHUNK, …
+ * The int8 model quantizes activations per run (DynamicQuantizeLinear over the
+ * whole input), so logits depend on how tokens are split into runs; with a
+ * fixed split, a position's keys/values depend only on the tokens up to it,
+ * and a reused cache gives bit-identical results to a fresh prefill.
+ */
+export const PREFILL_CHUNK = 64;
+
+/**
+ * The KV cache left by the previous generation and the tokens it holds.
+ * Positions in complete aligned prefill chunks (`alignedEnd`) can be reused:
+ * the next call keeps the longest common token prefix with its context,
+ * rounded down to a chunk boundary (the user kept typing after, accepted, or
+ * edited the end of the last completion), and prefills only the rest. Tokens
+ * fed one at a time while decoding are never reused, since a fresh call would
+ * prefill them in a chunk.
  */
 export class PrefixCache {
   cache = new KvCache();
   ids: number[] = [];
+  /** Positions [0, alignedEnd) were computed in complete aligned chunks. */
+  alignedEnd = 0;
 
-  /** How many leading tokens of `context` are already in the cache (0 = start over). Keeps at least one token to feed. */
-  reusable(context: readonly number[]): number {
-    const n = this.ids.length;
-    if (n === 0 || n >= context.length) return 0;
-    for (let i = 0; i < n; i++) if (this.ids[i] !== context[i]) return 0;
+  /** Keeps the reusable prefix for `context` (at least one token left to feed); returns its length (0 = cleared). */
+  adopt(context: readonly number[]): number {
+    const limit = Math.min(this.ids.length, this.alignedEnd, context.length - 1);
+    let n = 0;
+    while (n < limit && this.ids[n] === context[n]) n++;
+    n -= n % PREFILL_CHUNK;
+    if (n === 0) {
+      this.clear();
+      return 0;
+    }
+    this.cache.truncate(n);
+    this.ids.length = n;
+    this.alignedEnd = n;
     return n;
   }
 
   clear(): void {
     this.cache.dispose();
     this.ids = [];
+    this.alignedEnd = 0;
+  }
+}
+
+/** Runs `ids` (starting at a chunk boundary) in aligned chunks; returns the last chunk's output. */
+async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], prefix?: PrefixCache) {
+  let start = 0;
+  for (;;) {
+    const end = Math.min(ids.length, start + PREFILL_CHUNK - (cache.length % PREFILL_CHUNK));
+    const chunk = ids.slice(start, end);
+    const out = await decoder.forward(chunk, cache);
+    for (const t of chunk) fed.push(t);
+    if (prefix && cache.length % PREFILL_CHUNK === 0) prefix.alignedEnd = cache.length;
+    if (end === ids.length) return out;
+    out.dispose();
+    start = end;
   }
 }
 
@@ -73,8 +111,7 @@ export async function generateText(
   });
 
   const prefix = parts.prefix;
-  const reused = prefix ? prefix.reusable(context) : 0;
-  if (prefix && reused === 0) prefix.clear();
+  const reused = prefix ? prefix.adopt(context) : 0;
   const cache = prefix ? prefix.cache : new KvCache();
   const fed = prefix ? prefix.ids : [];
   let input: number[] = reused > 0 ? context.slice(reused) : context;
@@ -88,8 +125,12 @@ export async function generateText(
         break;
       }
       intact = false;
-      const out = await parts.decoder.forward(input, cache);
-      for (const t of input) fed.push(t);
+      let out;
+      if (tokens === 0) out = await prefill(parts.decoder, input, cache, fed, prefix);
+      else {
+        out = await parts.decoder.forward(input, cache);
+        fed.push(input[0]);
+      }
       intact = true;
       let id: number;
       try {
