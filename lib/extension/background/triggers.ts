@@ -45,6 +45,11 @@ async function ensureContentScript(tabId: number, frameId: number | undefined): 
 export async function onContextMenuClicked(info: chrome.contextMenus.OnClickData, tab?: chrome.tabs.Tab): Promise<ContentResponse> {
   if (info.menuItemId !== CONTEXT_MENU_ID || tab?.id === undefined) return { ok: false, message: 'not our menu item' };
   const frameId = info.frameId ?? 0;
+  // Ask the frame first: a script already there (the generic one, or the
+  // Overleaf one for its editor) answers, and on Overleaf the generic script
+  // is then never injected next to the Overleaf path.
+  const first = await sendToFrame(tab.id, frameId, { type: 'trigger-generate', source: 'context-menu' });
+  if (first?.ok) return first;
   try {
     await ensureContentScript(tab.id, frameId);
   } catch (error) {

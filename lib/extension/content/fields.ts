@@ -1,8 +1,10 @@
 /**
  * Which elements get the Generate button, found through open shadow roots
  * and in the frame the script runs in (all_frames covers same-origin iframes).
- * CodeMirror editors are left to the Overleaf path, which talks to the editor
- * itself; typing into CodeMirror's DOM from outside would desync it.
+ * CodeMirror editors (and anything inside a container the Overleaf scripts
+ * marked `data-abstract-autocomplete="overleaf"`) are left to the Overleaf
+ * path, which talks to the editor itself; typing into CodeMirror's DOM from
+ * outside would desync it.
  */
 export type Field = HTMLTextAreaElement | HTMLElement;
 
@@ -10,8 +12,9 @@ export function isTextarea(el: Element): el is HTMLTextAreaElement {
   return el instanceof HTMLTextAreaElement || el.tagName === 'TEXTAREA';
 }
 
+/** Editors the Overleaf scripts own (they mark their container) or any CodeMirror. */
 function isCodeMirror(el: Element): boolean {
-  return el.closest('.cm-editor, .CodeMirror') !== null;
+  return el.closest('.cm-editor, .CodeMirror, [data-abstract-autocomplete="overleaf"]') !== null;
 }
 
 /** The element that owns editing: a textarea, or the topmost contenteditable host. */

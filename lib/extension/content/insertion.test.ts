@@ -278,6 +278,13 @@ describe('fields', () => {
     cm.innerHTML = '<div class="cm-content" contenteditable="true">x</div>';
     document.body.append(cm);
     expect(editingHost(cm.querySelector('.cm-content')!)).toBeNull();
+    // An editor the Overleaf scripts took over, whatever its classes.
+    const marked = document.createElement('div');
+    marked.setAttribute('data-abstract-autocomplete', 'overleaf');
+    marked.innerHTML = '<div contenteditable="true">x</div><textarea></textarea>';
+    document.body.append(marked);
+    expect(editingHost(marked.querySelector('[contenteditable]')!)).toBeNull();
+    expect(editingHost(marked.querySelector('textarea')!)).toBeNull();
     expect(editingHost(document.createElement('div'))).toBeNull();
   });
 

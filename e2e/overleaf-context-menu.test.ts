@@ -1,0 +1,104 @@
+/**
+ * Right-click "Generate continuation" on an Overleaf project page: the
+ * background's context-menu handler must end up in the Overleaf scripts
+ * (ghost text, nothing in the document until Tab), and the generic content
+ * script — which the handler injects into pages that lack it — must never
+ * also type into CodeMirror's `.cm-content`, which would bypass CodeMirror's
+ * undo history and reach collaborators mid-stream.
+ *
+ * Prerequisite: `npm run build:test`. The model's text is not asserted.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launch, type Harness } from './harness';
+import { overleafLaunchOptions, startOverleafServer, type OverleafServer } from './overleaf-server';
+
+const INITIAL = 'We propose a method to';
+
+let server: OverleafServer;
+let h: Harness;
+
+beforeAll(async () => {
+  server = await startOverleafServer();
+  h = await launch(overleafLaunchOptions(server));
+});
+afterEach(() => h.assertNoExternalRequests());
+afterAll(async () => {
+  await h?.close();
+  await server?.close();
+});
+
+async function openProject(id: string): Promise<Page> {
+  const page = await h.context.newPage();
+  await page.goto(server.projectUrl({ cm: 'new', variant: 'plain', text: INITIAL, id }));
+  await page.waitForSelector('body[data-ready]');
+  await page.getByRole('button', { name: /Generate/ }).waitFor();
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  return page;
+}
+
+const docText = (page: Page) => page.evaluate(() => (window as any).__cm.state.doc.toString() as string);
+const contentText = (page: Page) => page.locator('.cm-content').textContent();
+const ghostText = (page: Page) => page.locator('.aa-ghost-text').first().textContent({ timeout: 1000 }).catch(() => null);
+
+/** What Chrome calls when the user picks our item after right-clicking the editor. */
+async function rightClickGenerate(page: Page): Promise<unknown> {
+  await page.locator('.cm-content').click({ button: 'right' });
+  const url = page.url();
+  return h.evalInWorker(async (u) => {
+    const test = (globalThis as any).__aaTest;
+    const tab = (await chrome.tabs.query({})).find((t) => t.url === u)!;
+    return test.onContextMenuClicked({ menuItemId: test.CONTEXT_MENU_ID, editable: true, frameId: 0, pageUrl: u }, tab);
+  }, url);
+}
+
+/** Waits until the Overleaf run is over and checks the document was never touched meanwhile. */
+async function expectGhostOnly(page: Page): Promise<string> {
+  await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: 90_000 });
+  await expect.poll(() => ghostText(page), { timeout: 30_000 }).toBeTruthy();
+  // Give a second script (if one were generating too) time to type.
+  await page.waitForTimeout(1500);
+  const ghost = (await ghostText(page))!;
+  expect(ghost).not.toBe('…');
+  expect(await docText(page)).toBe(INITIAL);
+  expect(await contentText(page)).toBe(INITIAL);
+  // Tab inserts exactly the ghost: the only text that reaches the document.
+  await page.keyboard.press('Tab');
+  expect(await docText(page)).toBe(INITIAL + ghost);
+  return ghost;
+}
+
+const genericUiCount = (page: Page) => page.locator('abstract-autocomplete-ui').count();
+
+describe('Overleaf: right-click "Generate continuation"', () => {
+  it('shows ghost text through the Overleaf scripts and does not inject the generic script', async () => {
+    const page = await openProject('ctxmenu1');
+    const reply = await rightClickGenerate(page);
+    expect(reply).toEqual({ ok: true });
+    await expectGhostOnly(page);
+    // The Overleaf script answered, so the generic script was never needed here.
+    expect(await genericUiCount(page)).toBe(0);
+    await page.close();
+  });
+
+  it('with the generic script already in the page, it still leaves the editor alone', async () => {
+    const page = await openProject('ctxmenu2');
+    // As if the user had opted into all sites, or an earlier right-click injected it.
+    const url = page.url();
+    await h.evalInWorker(async (u) => {
+      const tab = (await chrome.tabs.query({})).find((t) => t.url === u)!;
+      await chrome.scripting.executeScript({ target: { tabId: tab.id!, frameIds: [0] }, files: ['content-scripts/content.js'] });
+    }, url);
+    await expect.poll(() => genericUiCount(page)).toBe(1);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    // No generic Generate button for Overleaf's editor.
+    expect(await page.getByRole('button', { name: 'Generate continuation (Alt+Shift+G)' }).isVisible()).toBe(false);
+    const reply = await rightClickGenerate(page);
+    expect(reply).toEqual({ ok: true });
+    await expectGhostOnly(page);
+    expect(await page.locator('abstract-autocomplete-ui').getAttribute('data-state')).toBe('idle');
+    await page.close();
+  });
+});
