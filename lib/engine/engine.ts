@@ -11,7 +11,7 @@ import { configureRuntime, createSession } from './onnx-runtime';
 import { Decoder, KvCache } from './decoder';
 import { TokenSampler } from './sampler';
 import { buildTokenBytes } from './token-bytes';
-import { generateText, PrefixCache, type GeneratorParts } from './generator';
+import { DEFAULT_PREFILL_CHUNK, generateText, PrefixCache, type GeneratorParts } from './generator';
 import { scoreText } from './scorer';
 import { parseSamplingOptions } from './sampling-options';
 
@@ -22,6 +22,8 @@ const MODEL_FILES = {
 
 export async function loadEngine(source: ModelSource, options: LoadOptions = {}): Promise<Engine> {
   const precision = options.precision ?? 'quantized';
+  const chunk = options.prefillChunk ?? DEFAULT_PREFILL_CHUNK;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new ModelLoadError(`prefillChunk must be a whole number of 1 or more, got ${chunk}`);
   if (precision !== 'quantized' && precision !== 'fp32') throw new ModelLoadError(`precision must be "quantized" or "fp32", got ${String(precision)}`);
   const files = await openModelSource(source);
   const configJson = await readJson(files, 'config.json');
@@ -61,7 +63,8 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     healingPool: new Int32Array(largestBucket),
     eosTokenId: config.eosTokenId,
     nPositions: config.nPositions,
-    prefix: options.prefixCache === false ? undefined : new PrefixCache(),
+    prefillChunk: chunk,
+    prefix: options.prefixCache === false ? undefined : new PrefixCache(chunk),
   };
   const info: EngineInfo = Object.freeze({
     name: options.name ?? files.dirName,

@@ -21,18 +21,24 @@ export interface GeneratorParts {
   healingPool: Int32Array;
   eosTokenId: number;
   nPositions: number;
+  /** Prefill run length, aligned to absolute positions (see DEFAULT_PREFILL_CHUNK). */
+  prefillChunk: number;
   /** The previous generation's KV cache, reused when the next context extends it (see PrefixCache). */
   prefix?: PrefixCache;
 }
 
 /**
- * Prompts are prefilled in runs aligned to absolute positions 0, CHUNK, 2·CHUNK, …
+ * Prompts are prefilled in runs aligned to absolute positions 0, C, 2·C, …
  * The int8 model quantizes activations per run (DynamicQuantizeLinear over the
  * whole input), so logits depend on how tokens are split into runs; with a
  * fixed split, a position's keys/values depend only on the tokens up to it,
  * and a reused cache gives bit-identical results to a fresh prefill.
+ * C = 128 by default: measured on the bundled shape, 64-token runs made a
+ * cold 256-token prefill ~3 % slower with 1 thread and ~45 % with 2 (smaller
+ * matrices per run); 128 cost ~0 % and ~11 %. Prompts up to C tokens run in
+ * one pass, exactly as transformers.js does.
  */
-export const PREFILL_CHUNK = 64;
+export const DEFAULT_PREFILL_CHUNK = 128;
 
 /**
  * The KV cache left by the previous generation and the tokens it holds.
@@ -44,6 +50,8 @@ export const PREFILL_CHUNK = 64;
  * prefill them in a chunk.
  */
 export class PrefixCache {
+  constructor(readonly chunk: number) {}
+
   cache = new KvCache();
   ids: number[] = [];
   /** Positions [0, alignedEnd) were computed in complete aligned chunks. */
@@ -54,7 +62,7 @@ export class PrefixCache {
     const limit = Math.min(this.ids.length, this.alignedEnd, context.length - 1);
     let n = 0;
     while (n < limit && this.ids[n] === context[n]) n++;
-    n -= n % PREFILL_CHUNK;
+    n -= n % this.chunk;
     if (n === 0) {
       this.clear();
       return 0;
@@ -73,14 +81,14 @@ export class PrefixCache {
 }
 
 /** Runs `ids` (starting at a chunk boundary) in aligned chunks; returns the last chunk's output. */
-async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], prefix?: PrefixCache) {
+async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], chunkSize: number, prefix?: PrefixCache) {
   let start = 0;
   for (;;) {
-    const end = Math.min(ids.length, start + PREFILL_CHUNK - (cache.length % PREFILL_CHUNK));
+    const end = Math.min(ids.length, start + chunkSize - (cache.length % chunkSize));
     const chunk = ids.slice(start, end);
     const out = await decoder.forward(chunk, cache);
     for (const t of chunk) fed.push(t);
-    if (prefix && cache.length % PREFILL_CHUNK === 0) prefix.alignedEnd = cache.length;
+    if (prefix && cache.length % chunkSize === 0) prefix.alignedEnd = cache.length;
     if (end === ids.length) return out;
     out.dispose();
     start = end;
@@ -126,7 +134,7 @@ export async function generateText(
       }
       intact = false;
       let out;
-      if (tokens === 0) out = await prefill(parts.decoder, input, cache, fed, prefix);
+      if (tokens === 0) out = await prefill(parts.decoder, input, cache, fed, parts.prefillChunk, prefix);
       else {
         out = await parts.decoder.forward(input, cache);
         fed.push(input[0]);

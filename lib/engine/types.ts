@@ -96,6 +96,11 @@ export interface LoadOptions {
    * tokens extend the previous prompt + completion (default true).
    */
   prefixCache?: boolean;
+  /**
+   * Prompts are prefilled in runs of this many tokens aligned to absolute positions
+   * (so a reused cache is bit-identical to a fresh prefill); default 128.
+   */
+  prefillChunk?: number;
   /** Run two tiny forward passes at load so the first request is as fast as later ones (default true). */
   warmUp?: boolean;
 }

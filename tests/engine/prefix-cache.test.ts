@@ -5,7 +5,7 @@ import { GREEDY, TINY, readReference } from './fixtures';
 
 const ref = readReference();
 const G = { ...GREEDY, maxNewTokens: 12 };
-// Longer than one prefill chunk (64 tokens), so there is something to reuse.
+// Longer than one prefill chunk (32 tokens here; the fixture's context is 128), so there is something to reuse.
 const long = (i: number) => ref.prompts.map((p: any) => p.text).slice(i).concat(ref.prompts.map((p: any) => p.text)).join(' ').slice(0, 120);
 
 describe('prefix KV cache between consecutive generations', () => {
@@ -14,8 +14,8 @@ describe('prefix KV cache between consecutive generations', () => {
   // int8 on purpose: its activations are quantized per run, and the aligned prefill chunks
   // must make a reused cache give bit-identical results to a fresh prefill.
   beforeAll(async () => {
-    cached = await loadEngine(TINY);
-    fresh = await loadEngine(TINY, { prefixCache: false });
+    cached = await loadEngine(TINY, { prefillChunk: 32 });
+    fresh = await loadEngine(TINY, { prefillChunk: 32, prefixCache: false });
   });
   afterAll(async () => {
     await Promise.all([cached?.dispose(), fresh?.dispose()]);
@@ -66,7 +66,7 @@ describe('prefix KV cache between consecutive generations', () => {
   });
 
   it('keeps the longest common prefix within the aligned chunks, always leaving one token to feed', () => {
-    const pc = new PrefixCache();
+    const pc = new PrefixCache(64);
     const ids = Array.from({ length: 200 }, (_, i) => i);
     const fill = (n: number, aligned: number) => {
       pc.ids = ids.slice(0, n);
