@@ -123,48 +123,84 @@ export async function generateText(
   const cache = prefix ? prefix.cache : new KvCache();
   const fed = prefix ? prefix.ids : [];
   let input: number[] = reused > 0 ? context.slice(reused) : context;
+  // Greedy only: prompt-lookup drafts are verified exactly (see draftFromHistory).
+  const speculate = opts.temperature === 0 && opts.speculative !== false;
+  const history = speculate ? context.slice() : [];
   let tokens = 0;
   let intact = true;
   let stopReason: StopReason = 'max_tokens';
+  /** Sequential step on one row: penalty, EOS mask, healing pool, pick; then the stop checks. Returns the id, or -1 to stop. */
+  const take = (row: Float32Array): number => {
+    applyRepetitionPenalty(row, seen, opts.repetitionPenalty);
+    if (opts.ignoreEos) row[parts.eosTokenId] = -Infinity;
+    const pool = constraint?.active ? constraint.allowed() : undefined;
+    const id = parts.sampler.pick(row, opts, random, pool);
+    constraint?.advance(id);
+    if (id === parts.eosTokenId) {
+      stopReason = 'eos';
+      return -1;
+    }
+    tokens++;
+    seen.add(id);
+    if (speculate) history.push(id);
+    if (stream.push(parts.table.bytesOf(id))) {
+      stopReason = 'sentence_end';
+      return -1;
+    }
+    return id;
+  };
   try {
     while (tokens < fit.maxNewTokens) {
       if (signal?.aborted) {
         stopReason = 'aborted';
         break;
       }
+      // Up to remaining-1 drafts: a fully accepted draft yields one more token from its last row.
+      const draft = speculate && tokens > 0 ? draftFromHistory(history, Math.min(SPECULATIVE_DRAFT, fit.maxNewTokens - tokens - 1)) : [];
       intact = false;
       let out;
       if (tokens === 0) out = await prefill(parts.decoder, input, cache, fed, parts.prefillChunk, prefix);
-      else {
+      else if (draft.length === 0) {
         out = await parts.decoder.forward(input, cache);
         fed.push(input[0]);
+      } else {
+        out = await parts.decoder.forward([input[0], ...draft], cache);
+        speculation.drafted += draft.length;
+        speculation.runs++;
       }
-      intact = true;
-      let id: number;
+      intact = draft.length === 0;
+      let id = -1;
       try {
         if (signal?.aborted) {
           stopReason = 'aborted';
+          if (draft.length > 0) {
+            cache.truncate(cache.length - draft.length);
+            fed.push(input[0]);
+            intact = true;
+          }
           break;
         }
-        const row = out.row(out.seqLength - 1);
-        applyRepetitionPenalty(row, seen, opts.repetitionPenalty);
-        if (opts.ignoreEos) row[parts.eosTokenId] = -Infinity;
-        const pool = constraint?.active ? constraint.allowed() : undefined;
-        id = parts.sampler.pick(row, opts, random, pool);
-        constraint?.advance(id);
+        if (draft.length === 0) id = take(out.row(out.seqLength - 1));
+        else {
+          // Row i predicts the token after draft[i-1]; keep going while the greedy choice equals the draft.
+          let used = 0;
+          for (let i = 0; i <= draft.length; i++) {
+            used = i;
+            id = take(out.row(i));
+            // An abort from onDelta ends the step here, as it would between sequential steps.
+            if (id < 0 || tokens >= fit.maxNewTokens || i === draft.length || id !== draft[i] || signal?.aborted) break;
+            speculation.accepted++;
+          }
+          // Positions past the last row used hold rejected (or unneeded) drafts.
+          cache.truncate(cache.length - (draft.length - used));
+          fed.push(input[0]);
+          for (let i = 0; i < used; i++) fed.push(draft[i]);
+          intact = true;
+        }
       } finally {
         out.dispose();
       }
-      if (id === parts.eosTokenId) {
-        stopReason = 'eos';
-        break;
-      }
-      tokens++;
-      seen.add(id);
-      if (stream.push(parts.table.bytesOf(id))) {
-        stopReason = 'sentence_end';
-        break;
-      }
+      if (id < 0) break;
       input = [id];
     }
   } finally {
@@ -184,6 +220,37 @@ export async function generateText(
     promptTokens: context.length,
     reusedPromptTokens: reused,
   };
+}
+
+/**
+ * Most tokens drafted per step, and the suffix lengths looked up (longest
+ * first). Measured on the bundled model, greedy 64 tokens, 1 thread: drafts
+ * of 6 after a 2–3-token match beat 3–5 and 8; 1-token matches drafted
+ * often and were mostly rejected (net loss).
+ */
+export const SPECULATIVE_DRAFT = 6;
+const LOOKUP_NGRAM = 3;
+const LOOKUP_MIN = 2;
+
+/** Counters since load, for benchmarks: forward runs that carried a draft, drafted and accepted tokens. */
+export const speculation = { runs: 0, drafted: 0, accepted: 0 };
+
+/**
+ * Prompt lookup: finds the most recent earlier occurrence of the last n ids
+ * (n = LOOKUP_NGRAM … LOOKUP_MIN) and returns up to `max` ids that followed it.
+ */
+export function draftFromHistory(ids: readonly number[], max: number): number[] {
+  const len = ids.length;
+  if (max <= 0) return [];
+  for (let n = Math.min(LOOKUP_NGRAM, len - 1); n >= LOOKUP_MIN; n--) {
+    // Match ending at e (exclusive) with e < len, so at least one id follows it.
+    for (let e = len - 1; e >= n; e--) {
+      let k = 0;
+      while (k < n && ids[e - 1 - k] === ids[len - 1 - k]) k++;
+      if (k === n) return ids.slice(e, Math.min(len, e + max));
+    }
+  }
+  return [];
 }
 
 const now = () => (globalThis.performance ?? Date).now();

@@ -65,6 +65,7 @@ export function samplingOptionsSchemaFor(vocabSize?: number) {
         .optional(),
       tokenHealing: z.boolean({ error: 'tokenHealing must be true or false' }).optional(),
       ignoreEos: z.boolean({ error: 'ignoreEos must be true or false' }).optional(),
+      speculative: z.boolean({ error: 'speculative must be true or false' }).optional(),
     })
     .strict();
 }

@@ -23,6 +23,13 @@ export interface SamplingOptions {
   tokenHealing?: boolean;
   /** Never pick <|endoftext|> (its logit is masked), so exactly maxNewTokens are generated unless stopped otherwise; for benchmarks (default off). */
   ignoreEos?: boolean;
+  /**
+   * Greedy only (temperature 0): draft up to 4 tokens by prompt lookup (the
+   * tokens that followed the last earlier occurrence of the current 1–3-token
+   * suffix) and verify them in one forward run; output is the same as without
+   * it, up to the int8 model's per-run activation quantization (default on).
+   */
+  speculative?: boolean;
 }
 
 export interface GenerateCallbacks {
