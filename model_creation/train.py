@@ -178,8 +178,7 @@ def main() -> None:
         opt.zero_grad(set_to_none=True)
         step += 1
         seen += tokens_per_step
-        last = (frac + 1e-9 >= 1.0)
-        if step % args.eval_every == 0 or last:
+        if step % args.eval_every == 0:
             vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
             bpb = vl / math.log(2) * valid_stats["tokens"] / valid_stats["bytes"] if valid_stats else None
             history.append({"step": step, "tokens": seen, "seconds": round(time.time() - t0, 1), "train_loss": round(loss.item(), 4),

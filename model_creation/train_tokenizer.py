@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Step 2: train the byte-level BPE tokenizer and write a Hugging Face tokenizer.json.
 
-Also checks that the written tokenizer.json round-trips a validation sample
-(JS parity is proven by the vitest suite on a committed fixture, and on real
-validation abstracts by `npm run check:tokenizer`-style runs recorded in the
-model card).
+Also checks that the written tokenizer.json round-trips every validation
+abstract. Parity with the JS tokenizer is checked by scripts/tokenizer-parity.ts:
+in the test suite on a committed fixture, and by ship.sh on validation
+abstracts (recorded in the model card).
 """
 import argparse
 import json
