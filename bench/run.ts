@@ -166,25 +166,14 @@ const h = await launch({ extensionDir: EXT, serve: false, extraArgs });
 const chromiumVersion = h.context.browser()?.version() ?? sh(CHROMIUM_PATH, ['--version']).trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Opens bench.html as the extension's offscreen document and waits for the result it sends to the service worker. */
+/**
+ * Opens bench.html as the extension's offscreen document and reads the result
+ * the page leaves in window.__benchResult, through the page's DevTools target
+ * (independent of the service worker, which may idle out and restart meanwhile).
+ */
 async function inOffscreen(query: Record<string, string>, timeoutMs = 240_000): Promise<any> {
-  const key = `bench:${Date.now()}:${Math.random()}`;
+  const key = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const url = `bench.html?${new URLSearchParams({ ...query, id: key })}`;
-  // Idempotent: re-installed if Chrome restarted the worker meanwhile.
-  const installListener = () =>
-    h.evalInWorker(() => {
-      const g = globalThis as any;
-      g.__benchResults ??= {};
-      if (g.__benchListener) return;
-      g.__benchListener = true;
-      chrome.runtime.onMessage.addListener((m: any, _s: unknown, reply: (x: unknown) => void) => {
-        if (m?.benchResult && m.key) {
-          g.__benchResults[m.key] = m.benchResult;
-          reply('bench-ack');
-        }
-      });
-    });
-  await installListener();
   await h.evalInWorker(async (u: string) => {
     if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
     await chrome.offscreen.createDocument({ url: u, reasons: ['WORKERS' as chrome.offscreen.Reason], justification: 'benchmark' });
@@ -193,8 +182,8 @@ async function inOffscreen(query: Record<string, string>, timeoutMs = 240_000): 
   try {
     while (Date.now() < deadline) {
       await sleep(500);
-      await installListener();
-      const r = await h.evalInWorker((k: string) => (globalThis as any).__benchResults[k], key);
+      // A busy page may not answer within the DevTools timeout: just poll again.
+      const r = (await h.evalInTargetByUrl(key, 'window.__benchResult').catch(() => undefined)) as any;
       if (r) {
         if (!r.ok) throw new Error(r.error);
         return r;

@@ -127,6 +127,11 @@ export interface Harness {
   stopServiceWorker(): Promise<string>;
   /** DevTools target ids of the extension's live service workers (a restarted worker gets a new id). */
   serviceWorkerTargetIds(): Promise<string[]>;
+  /**
+   * Evaluates `expression` in the first DevTools target whose URL contains `urlPart`
+   * (any type: an offscreen document has no Playwright Page). Undefined if none is open.
+   */
+  evalInTargetByUrl(urlPart: string, expression: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -336,6 +341,16 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
         targetInfos: Array<{ targetId: string; type: string; url: string }>;
       };
       return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`${extensionOrigin}/`)).map((t) => t.targetId);
+    },
+    async evalInTargetByUrl(urlPart, expression) {
+      const { targetInfos } = (await (await browserSession()).send('Target.getTargets')) as {
+        targetInfos: Array<{ targetId: string; url: string }>;
+      };
+      const target = targetInfos.find((t) => t.url.includes(urlPart));
+      if (!target) return undefined;
+      const reply = await evaluateInTarget(target.targetId, expression);
+      if (reply.exceptionDetails) throw new Error(`evalInTargetByUrl: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
+      return reply.result?.value;
     },
     async stopServiceWorker() {
       // Neither Stop in chrome://serviceworker-internals nor ServiceWorker.stopAllWorkers

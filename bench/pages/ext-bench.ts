@@ -4,9 +4,9 @@
  * document): same origin, same manifest COOP/COEP (cross-origin isolated), the
  * same shipped ort/ files and model files as the real offscreen document.
  * Query: ?runner=ours|raw&threads=N&model=models/abstract-gpt/&id=KEY; the plan
- * is the file named by &plan=. An offscreen document only has chrome.runtime, so
- * the result goes to the service worker by message (retried until acknowledged),
- * with a heartbeat that keeps the worker alive meanwhile.
+ * is the file named by &plan=. The result is left in window.__benchResult, which
+ * bench/run.ts reads through the page's own DevTools target. (Sending it to the
+ * service worker by message lost results when the worker restarted mid-run.)
  */
 import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';
 installWasmMemoryHooks();
@@ -21,7 +21,6 @@ const q = new URLSearchParams(location.search);
 const runnerName = q.get('runner')!;
 const threads = Number(q.get('threads'));
 const modelDir = q.get('model')!;
-const key = q.get('id')!;
 const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true } as const;
 
 function oursRunner(): Runner {
@@ -89,27 +88,22 @@ async function matmulProbe() {
   return { gops_m1: await rate(1, 300), gops_m256: await rate(256, 8), k: K, n: N, threads_used: ort.env.wasm.numThreads };
 }
 
-async function report(result: Record<string, unknown>) {
-  for (;;) {
-    const ack = await chrome.runtime.sendMessage({ benchResult: result, key }).catch(() => undefined);
-    if (ack === 'bench-ack') return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+function report(result: Record<string, unknown>) {
+  (window as any).__benchResult = result;
 }
 
 async function main() {
-  setInterval(() => void chrome.runtime.sendMessage({ benchHeartbeat: key }).catch(() => undefined), 5000);
   try {
     if (runnerName === 'matmul') {
-      await report({ ok: true, ...(await matmulProbe()), cross_origin_isolated: globalThis.crossOriginIsolated === true });
+      report({ ok: true, ...(await matmulProbe()), cross_origin_isolated: globalThis.crossOriginIsolated === true });
       return;
     }
     const plan: Plan = await (await fetch(`/${q.get('plan')}`)).json();
     const runner = runnerName === 'ours' ? oursRunner() : rawRunner();
     const m = await measure(runner, plan, new MemoryProbe());
-    await report({ ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true, user_agent: navigator.userAgent });
+    report({ ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true, user_agent: navigator.userAgent });
   } catch (e: any) {
-    await report({ ok: false, error: String(e?.stack ?? e) });
+    report({ ok: false, error: String(e?.stack ?? e) });
   }
 }
 void main();
