@@ -85,6 +85,34 @@ def main() -> None:
         "- Inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.{i}.key/.value`; outputs `logits`, "
         "`present.{i}.key/.value` (transformers.js layout; loads in transformers.js as `dtype: 'q8'`).",
         "",
+    ]
+    draft_path = stage / "draft_stats.json"
+    if draft_path.exists():
+        ds = json.loads(draft_path.read_text())
+        rp = ds["replay"]
+        lines += [
+            "## Draft table (speculative decoding)",
+            "",
+            f"- `draft-ngrams.bin` ({ds['bytes'] / 1e6:.2f} MB, built by `model_creation/make_draft_table.py`): for contexts of 1-4 tokens, "
+            "the next token this model most often chose in its own greedy continuations of "
+            f"{ds['train_prefixes']:,} training-abstract beginnings ({ds['generated_tokens'] / 1e6:.2f}M tokens with the beginnings); "
+            f"{sum(ds['entries'].values()):,} entries: contexts seen at least {ds['min_count']} times whose top token has probability at least {ds['min_prob']}, "
+            "less those the one-token-shorter context predicts alike.",
+            "- The engine drafts from it when prompt lookup finds nothing, and checks every draft in one forward run, "
+            "so it changes how fast text comes, not which text (up to int8 rounding).",
+            f"- Replayed on the model's greedy continuations of {ds['valid_prefixes']} validation beginnings (never used to build it), "
+            "forward runs per generated token:",
+            "",
+            "| drafting | runs per token | drafted tokens accepted |",
+            "|---|---|---|",
+        ]
+        names = {"none": "none", "prompt_lookup": "prompt lookup", "prompt_lookup_then_table": "prompt lookup, then the table"}
+        for key, name in names.items():
+            r = rp[key]
+            acc = f"{100 * r['acceptance']:.0f}%" if r["drafted"] else "-"
+            lines.append(f"| {name} | {r['forward_runs'] / r['decode_tokens']:.3f} | {acc} |")
+        lines.append("")
+    lines += [
         "## Tokenizer",
         "",
         f"- GPT-2-style byte-level BPE, {cfg['vocab_size']:,} tokens (256 bytes + merges + `<|endoftext|>`), "

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Steps 4-7 in one command: export -> int8 -> evaluate (torch, fp32 ONNX, int8 ONNX through
-# the engine) -> tokenizer parity on validation abstracts -> reference fixture -> model card
+# the engine) -> tokenizer parity on validation abstracts -> reference fixture -> draft table
+# -> model card
 # -> copy the int8 model into the extension (public/models/abstract-gpt/).
 #
 #   bash model_creation/ship.sh CHECKPOINT_DIR
@@ -8,7 +9,8 @@
 # COMPARE (default 1000): the torch / fp32 / int8 comparison runs on the first COMPARE validation
 # abstracts (torch on a 2-core CPU scores ~2 abstracts/s); the shipped int8 model is then also
 # measured on the whole validation split.
-# Needs model_creation/work/data/valid.jsonl (python3 model_creation/prepare_data.py).
+# Needs model_creation/work/data/{train,valid}.jsonl (python3 model_creation/prepare_data.py).
+# SKIP_EXPORT=1 reuses the staged export; DRAFT_ONLY=1 only rebuilds the draft table and model card.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CKPT=${1:?usage: ship.sh CHECKPOINT_DIR}
@@ -20,20 +22,30 @@ STAGE=$WORK/export/$NAME
 DEST=public/models/$NAME
 VALID=$WORK/data/valid.jsonl
 LIMIT_ARGS=(--limit "$COMPARE")
-if [ -z "${SKIP_EXPORT:-}" ]; then
+if [ -z "${SKIP_EXPORT:-}" ] && [ -z "${DRAFT_ONLY:-}" ]; then
   rm -rf "$STAGE"; mkdir -p "$STAGE"
   $PY model_creation/export.py --checkpoint "$CKPT" --tokenizer "$CKPT/tokenizer.json" --out "$STAGE"
   $PY model_creation/quantize.py --model-dir "$STAGE"
 fi
+if [ -z "${DRAFT_ONLY:-}" ]; then
 $PY model_creation/evaluate.py --checkpoint "$CKPT" --data "$VALID" "${LIMIT_ARGS[@]}" --out "$STAGE/eval_torch.json"
 npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" --precision fp32 "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_fp32.txt"
 npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_int8.txt"
 npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" | tee "$STAGE/eval_int8_full.txt"
 npx tsx scripts/tokenizer-parity.ts --tokenizer "$STAGE/tokenizer.json" --texts "$VALID" --limit 3000 | tee "$STAGE/tokenizer_parity.json"
 $PY model_creation/make_fixtures.py --from-checkpoint "$CKPT" --tokenizer "$STAGE/tokenizer.json" --out "$STAGE/reference.json"
+fi
+# the n-gram draft table for speculative decoding (needs the training split too)
+$PY model_creation/make_draft_table.py --checkpoint "$CKPT" --tokenizer "$STAGE/tokenizer.json" --train "$WORK/data/train.jsonl" --valid "$VALID" --out "$STAGE" \
+  --continuations "$WORK/draft_continuations.json"
 $PY model_creation/model_card.py --stage "$STAGE" --checkpoint "$CKPT" --data-stats "$WORK/data/stats.json" --out "$STAGE/README.md"
+if [ -n "${DRAFT_ONLY:-}" ]; then
+  cp "$STAGE"/{README.md,draft-ngrams.bin} "$DEST/"
+  du -sh "$DEST/draft-ngrams.bin"
+  exit 0
+fi
 rm -rf "$DEST"; mkdir -p "$DEST/onnx"
-cp "$STAGE"/{config.json,generation_config.json,tokenizer.json,tokenizer_config.json,reference.json,README.md} "$DEST/"
+cp "$STAGE"/{config.json,generation_config.json,tokenizer.json,tokenizer_config.json,reference.json,README.md,draft-ngrams.bin} "$DEST/"
 cp "$STAGE/onnx/model_quantized.onnx" "$DEST/onnx/"
 # the resume point for the next training session (weights only, bf16 shards)
 rm -rf model_creation/checkpoints/$NAME; mkdir -p model_creation/checkpoints/$NAME
