@@ -14,7 +14,9 @@ import { buildTokenBytes } from './token-bytes';
 import { DEFAULT_PREFILL_CHUNK, generateText, PrefixCache, type GeneratorParts } from './generator';
 import { scoreText } from './scorer';
 import { parseSamplingOptions } from './sampling-options';
+import { DraftTable } from './draft-table';
 
+const DRAFT_TABLE_FILE = 'draft-ngrams.bin';
 const MODEL_FILES = {
   quantized: ['onnx/model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'onnx/model.onnx', 'onnx/decoder_model_merged.onnx'],
   fp32: ['onnx/model.onnx', 'onnx/decoder_model_merged.onnx'],
@@ -52,6 +54,18 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     warm.dispose();
   }
 
+  const warnings: string[] = [];
+  let draftTable: DraftTable | undefined;
+  if (options.draftTable !== false) {
+    // A speed aid only: without it (or with a bad one) completions are the same, just slower.
+    try {
+      const draftBytes = await files.read(DRAFT_TABLE_FILE);
+      if (draftBytes) draftTable = DraftTable.parse(draftBytes, config.vocabSize);
+    } catch (e: any) {
+      warnings.push(`${DRAFT_TABLE_FILE} ignored: ${String(e?.message ?? e)}`);
+    }
+  }
+
   const table = buildTokenBytes(tokenizer, tokenizerJson, config.vocabSize);
   let largestBucket = 0;
   for (let b = 0; b < 256; b++) largestBucket = Math.max(largestBucket, table.idsStartingWith(b).length);
@@ -65,6 +79,7 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     nPositions: config.nPositions,
     prefillChunk: chunk,
     prefix: options.prefixCache === false ? undefined : new PrefixCache(chunk),
+    draftTable,
   };
   const info: EngineInfo = Object.freeze({
     name: options.name ?? files.dirName,
@@ -73,6 +88,8 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     threads,
     modelFile: file,
     modelBytes: bytes.byteLength,
+    draftTableEntries: draftTable ? Object.values(draftTable.entries).reduce((a, b) => a + b, 0) : 0,
+    warnings: Object.freeze(warnings),
   });
   return new OnnxEngine(info, parts, session);
 }

@@ -11,6 +11,7 @@ import { planTokenHealing, HealingConstraint } from './token-healing';
 import { CompletionStream } from './completion-stream';
 import { fitPrompt } from './context-window';
 import { mulberry32, randomSeed } from './prng';
+import type { DraftTable } from './draft-table';
 
 export interface GeneratorParts {
   decoder: Decoder;
@@ -25,6 +26,8 @@ export interface GeneratorParts {
   prefillChunk: number;
   /** The previous generation's KV cache, reused when the next context extends it (see PrefixCache). */
   prefix?: PrefixCache;
+  /** The model's n-gram draft table, consulted when prompt lookup finds nothing. */
+  draftTable?: DraftTable;
 }
 
 /**
@@ -123,8 +126,8 @@ export async function generateText(
   const cache = prefix ? prefix.cache : new KvCache();
   const fed = prefix ? prefix.ids : [];
   let input: number[] = reused > 0 ? context.slice(reused) : context;
-  // Greedy only: prompt-lookup drafts are verified exactly (see draftFromHistory).
-  const speculate = opts.temperature === 0 && opts.speculative !== false;
+  // Drafts (prompt lookup, then the draft table) are verified by picking each row as the sequential step would.
+  const speculate = opts.speculative !== false;
   const history = speculate ? context.slice() : [];
   let tokens = 0;
   let intact = true;
@@ -156,7 +159,7 @@ export async function generateText(
         break;
       }
       // Up to remaining-1 drafts: a fully accepted draft yields one more token from its last row.
-      const draft = speculate && tokens > 0 ? draftFromHistory(history, Math.min(SPECULATIVE_DRAFT, fit.maxNewTokens - tokens - 1)) : [];
+      const draft = speculate && tokens > 0 ? nextDraft(history, fit.maxNewTokens - tokens - 1, parts.draftTable, opts.temperature > 0) : [];
       intact = false;
       let out;
       if (tokens === 0) out = await prefill(parts.decoder, input, cache, fed, parts.prefillChunk, prefix);
@@ -182,7 +185,7 @@ export async function generateText(
         }
         if (draft.length === 0) id = take(out.row(out.seqLength - 1));
         else {
-          // Row i predicts the token after draft[i-1]; keep going while the greedy choice equals the draft.
+          // Row i predicts the token after draft[i-1]; keep going while the pick (argmax or sample) equals the draft.
           let used = 0;
           for (let i = 0; i <= draft.length; i++) {
             used = i;
@@ -229,11 +232,29 @@ export async function generateText(
  * often and were mostly rejected (net loss).
  */
 export const SPECULATIVE_DRAFT = 6;
+/** Most tokens drafted from the n-gram table per step (its chain probability usually stops it sooner). */
+export const TABLE_DRAFT = 8;
 const LOOKUP_NGRAM = 3;
 const LOOKUP_MIN = 2;
 
-/** Counters since load, for benchmarks: forward runs that carried a draft, drafted and accepted tokens. */
-export const speculation = { runs: 0, drafted: 0, accepted: 0 };
+/** Counters since load, for benchmarks: forward runs that carried a draft, drafted and accepted tokens; runs whose draft came from the table. */
+export const speculation = { runs: 0, drafted: 0, accepted: 0, tableRuns: 0 };
+
+/**
+ * The table's drafts are the model's greedy habits; a sampled token matches
+ * them less often, so sampling drafts only the more certain ones. Measured
+ * (bench/speculative.ts --sample, default settings, 1 thread): see PERFORMANCE.md.
+ */
+export const SAMPLED_CHAIN_MIN = 0.5;
+
+/** Prompt lookup first (repeats in this text beat the model's habits), else the draft table; at most `room` tokens. */
+export function nextDraft(history: readonly number[], room: number, table?: DraftTable, sampling = false): number[] {
+  const fromHistory = draftFromHistory(history, Math.min(SPECULATIVE_DRAFT, room));
+  if (fromHistory.length > 0 || !table || room <= 0) return fromHistory;
+  const fromTable = table.draft(history, Math.min(TABLE_DRAFT, room), sampling ? Math.max(table.chainMin, SAMPLED_CHAIN_MIN) : table.chainMin);
+  if (fromTable.length > 0) speculation.tableRuns++;
+  return fromTable;
+}
 
 /**
  * Prompt lookup: finds the most recent earlier occurrence of the last n ids

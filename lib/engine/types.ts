@@ -24,10 +24,13 @@ export interface SamplingOptions {
   /** Never pick <|endoftext|> (its logit is masked), so exactly maxNewTokens are generated unless stopped otherwise; for benchmarks (default off). */
   ignoreEos?: boolean;
   /**
-   * Greedy only (temperature 0): draft up to 4 tokens by prompt lookup (the
-   * tokens that followed the last earlier occurrence of the current 1–3-token
-   * suffix) and verify them in one forward run; output is the same as without
-   * it, up to the int8 model's per-run activation quantization (default on).
+   * Draft up to 6 tokens by prompt lookup (the tokens that followed the last
+   * earlier occurrence of the current 2–3-token suffix), else up to 8 from the
+   * model's n-gram draft table, and check them in one forward run: each row is
+   * picked (argmax or sampled, with the same random draws) exactly as the
+   * one-token step would, and drafts count only while they equal the picks.
+   * The output is the same as without it, up to the int8 model's per-run
+   * activation quantization (default on).
    */
   speculative?: boolean;
 }
@@ -71,6 +74,10 @@ export interface EngineInfo {
   /** Which ONNX file was loaded, e.g. "onnx/model_quantized.onnx". */
   modelFile: string;
   modelBytes: number;
+  /** Entries of the loaded n-gram draft table (0: none). */
+  draftTableEntries: number;
+  /** Problems that did not stop loading, e.g. an unusable draft table. */
+  warnings: readonly string[];
 }
 
 export interface Engine {
@@ -110,4 +117,9 @@ export interface LoadOptions {
   prefillChunk?: number;
   /** Run two tiny forward passes at load so the first request is as fast as later ones (default true). */
   warmUp?: boolean;
+  /**
+   * Load the model directory's draft-ngrams.bin, if it has one, for speculative
+   * greedy decoding (default true). Missing or unusable, the engine works without it.
+   */
+  draftTable?: boolean;
 }

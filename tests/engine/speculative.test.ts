@@ -55,12 +55,33 @@ describe('speculative greedy decoding on the fp32 fixture', () => {
     expect(speculation.accepted).toBeLessThan(speculation.drafted);
   });
 
-  it('is off with speculative: false and for sampling', async () => {
+  it('is off with speculative: false', async () => {
     const before = { ...speculation };
     await engine.generate(PROMPTS[4], { ...GREEDY, maxNewTokens: 30, speculative: false });
-    await engine.generate(PROMPTS[4], { ...GREEDY, maxNewTokens: 30, temperature: 0.7, seed: 1 });
+    await engine.generate(PROMPTS[4], { ...GREEDY, maxNewTokens: 30, temperature: 0.7, seed: 1, speculative: false });
     expect(speculation).toEqual(before);
     await expect(engine.generate('x', { ...GREEDY, maxNewTokens: 2, speculative: 'yes' as any })).rejects.toThrow('speculative must be true or false');
+  });
+
+  it('samples exactly the same text with a seed: each row is sampled as the sequential step would be', async () => {
+    const before = { ...speculation };
+    for (const prompt of PROMPTS) {
+      for (const sampling of [
+        { temperature: 0.7, topK: 0, topP: 1 },
+        { temperature: 0.8, topK: 40, topP: 0.9, repetitionPenalty: 1.2 },
+        { temperature: 0.3, topK: 5, topP: 0.95, tokenHealing: true },
+      ]) {
+        for (const seed of [1, 2]) {
+          const opts = { ...GREEDY, maxNewTokens: 50, ...sampling, seed };
+          const off = await engine.generate(prompt, { ...opts, speculative: false });
+          const on = await engine.generate(prompt, opts);
+          expect([on.text, on.tokens, on.stopReason], `${prompt} ${JSON.stringify(sampling)} seed ${seed}`).toEqual([off.text, off.tokens, off.stopReason]);
+        }
+      }
+    }
+    // Drafts were made and some survived sampling.
+    expect(speculation.runs).toBeGreaterThan(before.runs + 10);
+    expect(speculation.accepted).toBeGreaterThan(before.accepted + 10);
   });
 
   it('generates exactly maxNewTokens', async () => {
