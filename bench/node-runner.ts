@@ -33,29 +33,15 @@ async function oursRunner(): Promise<Runner> {
 
 async function rawRunner(): Promise<Runner> {
   const ort = await import('onnxruntime-web/wasm');
-  const { Tokenizer } = await import('@huggingface/tokenizers');
   const { SESSION_OPTIONS } = await import('../lib/engine/onnx-runtime');
-  const { createRawRunner } = await import('./lib/raw-loop');
+  const { rawRunnerFromFiles } = await import('./lib/raw-loop');
   let inner: Runner;
   return {
     async load() {
-      const json = (f: string) => JSON.parse(readFileSync(join(modelDir, f), 'utf8'));
-      const config = json('config.json');
-      const tokenizer = new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json'));
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.wasmPaths = dirname(createRequire(import.meta.url).resolve('onnxruntime-web')) + '/';
       ort.env.wasm.proxy = false;
-      inner = createRawRunner({
-        ort,
-        modelBytes: readFileSync(join(modelDir, 'onnx/model_quantized.onnx')),
-        nLayer: config.n_layer,
-        nHead: config.n_head,
-        headDim: config.n_embd / config.n_head,
-        vocabSize: config.vocab_size,
-        eosTokenId: config.eos_token_id,
-        encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
-        sessionOptions: SESSION_OPTIONS,
-      });
+      inner = await rawRunnerFromFiles(ort, async (f) => readFileSync(join(modelDir, f)), SESSION_OPTIONS);
       await inner.load();
     },
     generate: (p, n) => inner.generate(p, n),

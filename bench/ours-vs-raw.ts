@@ -8,34 +8,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-web/wasm';
 import { loadEngine, type Engine } from '../lib/engine';
 import { configureRuntime, SESSION_OPTIONS } from '../lib/engine/onnx-runtime';
-import { createRawRunner } from './lib/raw-loop';
+import { rawRunnerFromFiles } from './lib/raw-loop';
 import { makePrompts } from './lib/prompts';
 import { median } from './lib/measure';
 
 const dir = process.argv[2] ?? 'bench/cache/bundled-shape';
 const threads = Number(process.argv[3] ?? 1);
 const chunks = (process.argv[4] ?? '64,128,256').split(',').map(Number);
-const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
 await configureRuntime({ threads });
 const engines: [number, Engine][] = [];
 for (const c of chunks) engines.push([c, await loadEngine(dir, { threads, prefillChunk: c, prefixCache: false })]);
-const config = json('config.json');
-const tok = new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json'));
-const raw = createRawRunner({
-  ort,
-  modelBytes: readFileSync(join(dir, 'onnx/model_quantized.onnx')),
-  nLayer: config.n_layer,
-  nHead: config.n_head,
-  headDim: config.n_embd / config.n_head,
-  vocabSize: config.vocab_size,
-  eosTokenId: config.eos_token_id,
-  encode: (t) => tok.encode(t, { add_special_tokens: false }).ids,
-  sessionOptions: SESSION_OPTIONS,
-});
+const raw = await rawRunnerFromFiles(ort, async (f) => readFileSync(join(dir, f)), SESSION_OPTIONS);
 await raw.load();
 const P = makePrompts(dir);
 const G = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true };

@@ -53,10 +53,14 @@ function walk(dir: string): string[] {
 }
 
 // ---------------------------------------------------------------- build + model
-const buildModelFile = join(TEST_EXTENSION_DIR, 'models/abstract-gpt/onnx/model_quantized.onnx');
-const publicModelFile = join(ROOT, 'public/models/abstract-gpt/onnx/model_quantized.onnx');
-const stale = !existsSync(buildModelFile) || (existsSync(publicModelFile) && statSync(publicModelFile).size !== statSync(buildModelFile).size);
-if (REBUILD || !existsSync(join(TEST_EXTENSION_DIR, 'manifest.json')) || stale) {
+const PUBLIC_MODEL = join(ROOT, 'public/models/abstract-gpt');
+/** A build is stale when any file of the bundled model directory is missing from it or differs in size. */
+const modelStale = (buildDir: string) =>
+  walk(PUBLIC_MODEL).some((f) => {
+    const built = join(buildDir, 'models/abstract-gpt', relative(PUBLIC_MODEL, f));
+    return !existsSync(built) || statSync(built).size !== statSync(f).size;
+  });
+if (REBUILD || !existsSync(join(TEST_EXTENSION_DIR, 'manifest.json')) || modelStale(TEST_EXTENSION_DIR)) {
   log('building the test extension (npm run build:test)');
   sh('npm', ['run', 'build:test']);
 }
@@ -81,8 +85,7 @@ function packedSize(dir: string) {
 // The production build (what users install), built into bench/cache so .output/ is left alone.
 const prodOut = join(CACHE, 'prod-build');
 const prodDir = join(prodOut, 'chrome-mv3');
-const prodModel = join(prodDir, 'models/abstract-gpt/onnx/model_quantized.onnx');
-if (REBUILD || !existsSync(join(prodDir, 'manifest.json')) || !existsSync(prodModel) || (existsSync(publicModelFile) && statSync(publicModelFile).size !== statSync(prodModel).size)) {
+if (REBUILD || !existsSync(join(prodDir, 'manifest.json')) || modelStale(prodDir)) {
   log('building the production extension (wxt build → bench/cache/prod-build)');
   sh('npx', ['wxt', 'build'], { env: { ...process.env, AA_OUT_DIR: prodOut, AA_TEST_BUILD: '' } });
 }
@@ -308,7 +311,7 @@ const date = new Date().toISOString();
 const modelInfo = Object.fromEntries(
   models.map((m) => {
     const c = JSON.parse(readFileSync(join(m.dir, 'config.json'), 'utf8'));
-    return [m.key, { dir: relative(ROOT, m.dir), n_layer: c.n_layer, n_embd: c.n_embd, n_head: c.n_head, vocab_size: c.vocab_size, n_positions: c.n_positions, onnx_bytes: statSync(join(m.dir, 'onnx/model_quantized.onnx')).size, note: m.note }];
+    return [m.key, { dir: relative(ROOT, m.dir), n_layer: c.n_layer, n_embd: c.n_embd, n_head: c.n_head, vocab_size: c.vocab_size, n_positions: c.n_positions, onnx_bytes: statSync(join(m.dir, 'onnx/model_quantized.onnx')).size, draft_table_bytes: existsSync(join(m.dir, 'draft-ngrams.bin')) ? statSync(join(m.dir, 'draft-ngrams.bin')).size : null, note: m.note }];
   }),
 );
 const result = {

@@ -1,56 +1,70 @@
 /**
- * Greedy decode with and without prompt-lookup speculation on one model, in
- * Node, calls interleaved; reports tokens/s, acceptance and how often the
- * output differs from non-speculative greedy.
+ * Decode speed with and without speculative drafting, in Node, calls
+ * interleaved: off, prompt lookup only (engine loaded without its draft
+ * table), prompt lookup + the draft table. Reports tokens/s, forward runs per
+ * token, acceptance, and how often the output differs from the run without
+ * drafts (int8 quantizes activations per run, so multi-token runs can round
+ * differently; sampling with a seed is otherwise identical).
  *
- *   npx tsx bench/speculative.ts [MODEL_DIR] [THREADS] [ROUNDS]
- *   (default public/models/abstract-gpt, 1, 5)
+ *   npx tsx bench/speculative.ts [MODEL_DIR] [THREADS] [ROUNDS] [--sample] [--bench-prompts]
+ *   (default public/models/abstract-gpt, 1, 3; greedy unless --sample, which uses the default settings)
  */
-import { loadEngine } from '../lib/engine';
+import { loadEngine, type Engine } from '../lib/engine';
+import { DEFAULT_SAMPLING } from '../lib/engine/sampling-options';
 import { speculation } from '../lib/engine/generator';
 import { median } from './lib/measure';
 import { makePrompts } from './lib/prompts';
 
-const dir = process.argv[2] ?? 'public/models/abstract-gpt';
-const threads = Number(process.argv[3] ?? 1);
-const rounds = Number(process.argv[4] ?? 5);
-const engine = await loadEngine(dir, { threads, prefixCache: false });
-const prompts = ['We propose a method to', 'In this paper, we study the problem of', 'Graph neural networks'];
-if (process.argv.includes('--bench-prompts')) prompts.push(...makePrompts(dir).prompts16);
-const G = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true, maxNewTokens: 64 };
-for (const p of prompts) {
-  const ms: Record<string, number[]> = { off: [], on: [] };
-  let texts: Record<string, string> = {};
-  let acc = { runs: 0, drafted: 0, accepted: 0 };
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const dir = positional[0] ?? 'public/models/abstract-gpt';
+const threads = Number(positional[1] ?? 1);
+const rounds = Number(positional[2] ?? 3);
+const sample = process.argv.includes('--sample');
+const engines: Record<string, Engine> = {
+  lookup: await loadEngine(dir, { threads, prefixCache: false, draftTable: false }),
+  table: await loadEngine(dir, { threads, prefixCache: false }),
+};
+if (engines.table.info.draftTableEntries === 0) console.log(`note: ${dir} has no draft table (${engines.table.info.warnings.join('; ') || 'no draft-ngrams.bin'})`);
+const prompts = process.argv.includes('--bench-prompts')
+  ? makePrompts(dir).prompts16
+  : ['We propose a method to', 'In this paper, we study the problem of', 'Graph neural networks', 'Deep reinforcement learning',
+    'We introduce a new dataset for', 'Recent advances in large language models', 'The main contribution of this work is', 'Bayesian optimization is'];
+const base = sample
+  ? { ...DEFAULT_SAMPLING, maxNewTokens: 64, ignoreEos: true, tokenHealing: false }
+  : { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true, maxNewTokens: 64 };
+const MODES = [
+  { name: 'off', engine: 'lookup', speculative: false },
+  { name: 'lookup', engine: 'lookup', speculative: true },
+  { name: 'lookup+table', engine: 'table', speculative: true },
+] as const;
+const totals: Record<string, { ms: number[]; runs: number; drafted: number; accepted: number; differ: number }> = {};
+for (const m of MODES) totals[m.name] = { ms: [], runs: 0, drafted: 0, accepted: 0, differ: 0 };
+for (const [pi, p] of prompts.entries()) {
   for (let r = 0; r < rounds + 1; r++) {
-    for (const mode of r % 2 ? ['on', 'off'] : ['off', 'on']) {
+    const seed = 1000 * pi + r;
+    let reference = '';
+    for (const m of r % 2 ? [...MODES].reverse() : MODES) {
       const before = { ...speculation };
-      const res = await engine.generate(p, { ...G, speculative: mode === 'on' });
-      if (r > 0) ms[mode].push(res.totalMs);
-      texts[mode] = res.text;
-      if (mode === 'on') acc = { runs: speculation.runs - before.runs, drafted: speculation.drafted - before.drafted, accepted: speculation.accepted - before.accepted };
+      const res = await engines[m.engine].generate(p, { ...base, seed, speculative: m.speculative });
+      const t = totals[m.name];
+      if (r > 0) t.ms.push(res.totalMs);
+      t.runs += speculation.runs - before.runs;
+      t.drafted += speculation.drafted - before.drafted;
+      t.accepted += speculation.accepted - before.accepted;
+      if (m.name === 'off') reference = res.text;
+      else if (reference && res.text !== reference) t.differ++;
     }
   }
-  const tps = (m: string) => (64 / median(ms[m])) * 1000;
-  const oneTokenRuns = 64 - 1 - acc.runs - acc.accepted; // steps after prefill without a draft
-  console.log(`${JSON.stringify(p)}: off ${tps('off').toFixed(1)} tok/s, on ${tps('on').toFixed(1)} tok/s (×${(tps('on') / tps('off')).toFixed(2)}); ` +
-    `ORT runs ${1 + acc.runs + oneTokenRuns} vs 64; drafts ${acc.runs}, drafted ${acc.drafted}, accepted ${acc.accepted} (${((100 * acc.accepted) / Math.max(1, acc.drafted)).toFixed(0)} %); same text: ${texts.on === texts.off}`);
-  if (texts.on !== texts.off) console.log(`  off: ${JSON.stringify(texts.off)}\n  on:  ${JSON.stringify(texts.on)}`);
 }
-// How often int8 speculative greedy differs from sequential greedy (per-run activation quantization).
-const more = [...prompts, 'Deep reinforcement learning', 'We introduce a new dataset for', 'Recent advances in large language models',
-  'The main contribution of this work is', 'Convolutional neural networks have', 'We present a novel approach for', 'Bayesian optimization is'];
-let differ = 0;
-const firstDiff: number[] = [];
-for (const p of more) {
-  const a = await engine.generate(p, { ...G, speculative: false });
-  const b = await engine.generate(p, { ...G, speculative: true });
-  if (a.text !== b.text) {
-    differ++;
-    let i = 0;
-    while (a.text[i] === b.text[i]) i++;
-    firstDiff.push(i);
-  }
-}
-console.log(`int8 divergence: ${differ}/${more.length} completions differ from sequential greedy (first differing character at ${firstDiff.join(', ')})`);
+const rows = MODES.map((m) => {
+  const t = totals[m.name];
+  const tps = (64 / median(t.ms)) * 1000;
+  const calls = prompts.length * (rounds + 1);
+  // Each accepted draft token saves one forward run.
+  const runsPerCall = (calls * 64 - t.accepted) / calls;
+  return { mode: m.name, 'tok/s': tps.toFixed(1), 'vs off': '', 'runs/64 tok': runsPerCall.toFixed(1), drafted: t.drafted, accepted: t.accepted, acceptance: t.drafted ? ((100 * t.accepted) / t.drafted).toFixed(0) + ' %' : '-', 'differs from off': m.name === 'off' ? '-' : `${t.differ}/${prompts.length * (rounds + 1)}` };
+});
+for (const r of rows) r['vs off'] = (Number(r['tok/s']) / Number(rows[0]['tok/s'])).toFixed(2) + '×';
+console.log(`${sample ? 'sampling (default settings)' : 'greedy'}, ${threads} thread(s), ${prompts.length} prompts × ${rounds} timed rounds, 64 tokens, median total time`);
+console.table(rows);
 process.exit(0);

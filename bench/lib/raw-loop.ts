@@ -4,6 +4,7 @@
  * sampler, no validation). Tokenization is included because every runner's
  * TTFT includes it.
  */
+import { Tokenizer } from '@huggingface/tokenizers';
 import type { Runner } from './measure';
 
 type Ort = typeof import('onnxruntime-web/wasm');
@@ -72,4 +73,30 @@ export function createRawRunner(o: RawLoopOptions): Runner {
       return { tokens: newTokens };
     },
   };
+}
+
+/**
+ * The raw runner for a model directory, whatever reads its files (Node:
+ * readFile; a page: fetch): config, tokenizer and the int8 ONNX file.
+ */
+export async function rawRunnerFromFiles(ort: Ort, read: (file: string) => Promise<Uint8Array>, sessionOptions: object): Promise<Runner> {
+  const json = async (f: string) => JSON.parse(new TextDecoder().decode(await read(f)));
+  const [config, tokenizerJson, tokenizerConfig, modelBytes] = await Promise.all([
+    json('config.json'),
+    json('tokenizer.json'),
+    json('tokenizer_config.json'),
+    read('onnx/model_quantized.onnx'),
+  ]);
+  const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+  return createRawRunner({
+    ort,
+    modelBytes,
+    nLayer: config.n_layer,
+    nHead: config.n_head,
+    headDim: config.n_embd / config.n_head,
+    vocabSize: config.vocab_size,
+    eosTokenId: config.eos_token_id,
+    encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
+    sessionOptions,
+  });
 }

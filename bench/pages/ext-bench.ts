@@ -10,12 +10,11 @@
  */
 import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';
 installWasmMemoryHooks();
-import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-web/wasm';
 import { loadEngine, type Engine } from '../../lib/engine';
 import { SESSION_OPTIONS } from '../../lib/engine/onnx-runtime';
 import { measure, type Plan, type Runner } from '../lib/measure';
-import { createRawRunner } from '../lib/raw-loop';
+import { rawRunnerFromFiles } from '../lib/raw-loop';
 
 const q = new URLSearchParams(location.search);
 const runnerName = q.get('runner')!;
@@ -33,7 +32,7 @@ function oursRunner(): Runner {
       const r = await engine.generate(prompt, { ...GREEDY, maxNewTokens: n });
       return { tokens: r.tokens, text: r.text };
     },
-    describe: () => ({ threads_used: engine.info.threads, model_file: engine.info.modelFile }),
+    describe: () => ({ threads_used: engine.info.threads, model_file: engine.info.modelFile, draft_table_entries: engine.info.draftTableEntries }),
   };
 }
 
@@ -41,28 +40,11 @@ function rawRunner(): Runner {
   let inner: Runner;
   return {
     async load() {
-      const get = (f: string) => fetch(chrome.runtime.getURL(`/${modelDir}${f}`));
-      const [config, tokJson, tokConfig, bytes] = await Promise.all([
-        get('config.json').then((r) => r.json()),
-        get('tokenizer.json').then((r) => r.json()),
-        get('tokenizer_config.json').then((r) => r.json()),
-        get('onnx/model_quantized.onnx').then((r) => r.arrayBuffer()),
-      ]);
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.wasmPaths = chrome.runtime.getURL('/ort/');
       ort.env.wasm.proxy = false;
-      const tokenizer = new Tokenizer(tokJson, tokConfig);
-      inner = createRawRunner({
-        ort,
-        modelBytes: new Uint8Array(bytes),
-        nLayer: config.n_layer,
-        nHead: config.n_head,
-        headDim: config.n_embd / config.n_head,
-        vocabSize: config.vocab_size,
-        eosTokenId: config.eos_token_id,
-        encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
-        sessionOptions: SESSION_OPTIONS,
-      });
+      const read = async (f: string) => new Uint8Array(await (await fetch(chrome.runtime.getURL(`/${modelDir}${f}`))).arrayBuffer());
+      inner = await rawRunnerFromFiles(ort, read, SESSION_OPTIONS);
       await inner.load();
     },
     generate: (p, n) => inner.generate(p, n),
