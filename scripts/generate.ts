@@ -57,7 +57,8 @@ async function main(): Promise<void> {
     await engine.dispose();
     throw e;
   }
-  stderr(`model: ${info.name} (${info.modelFile}, ${(info.modelBytes / 1e6).toFixed(1)} MB, ${info.threads} thread${info.threads === 1 ? '' : 's'})`);
+  stderr(`model: ${info.name} (${info.modelFile}, ${(info.modelBytes / 1e6).toFixed(1)} MB, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.draftTableEntries ? `, draft table ${info.draftTableEntries.toLocaleString('en')} entries` : ''})`);
+  for (const warning of info.warnings) stderr(`warning: ${warning}`);
   try {
     const result = await engine.generate(prompt, options, { onDelta: (d) => process.stdout.write(d) });
     process.stdout.write('\n');

@@ -91,6 +91,8 @@ export class EngineHost {
       .then((engine) => {
         this.engine = engine;
         this.lastError = undefined;
+        // Nothing the user must act on (completions work), but worth a line in the offscreen console.
+        for (const warning of engine.info.warnings) console.warn(`Abstract Autocomplete: ${warning}`);
         return engine;
       })
       .catch((error: unknown) => {
