@@ -9,6 +9,9 @@
  *   16- and 256-token prompts (tokenization + prefill + first pick);
  * - decode tokens/s: 64 new tokens (EOS ignored) after the 16-token prompt,
  *   63 / (median total − median 16-token TTFT);
+ * - decode tokens/s over varied prompts: 64 new tokens after each of eight
+ *   more 16-token prompts, once each, 63·8 / Σ(total − median 16-token TTFT)
+ *   (for runners whose speed depends on the text: ours drafts tokens);
  * - peak memory: the JS heap's high-water mark plus all WASM memories.
  *
  * Consecutive calls alternate between two different prompts of the same
@@ -28,6 +31,8 @@ export interface Plan {
   /** Two different prompts of 16 tokens and two of 256. */
   prompts16: [string, string];
   prompts256: [string, string];
+  /** More 16-token prompts on varied topics, for decode speed across texts. */
+  promptsVaried: string[];
   newTokens: number;
   ttftRuns: number;
   decodeRuns: number;
@@ -40,11 +45,12 @@ export interface Measurement {
   ttft_ms_256: number;
   decode_tokens_per_s: number;
   decode_total_ms_64: number;
+  decode_tokens_per_s_varied: number;
   ttft_ms_256_continued: number | null;
   peak_mb: number;
   peak_js_heap_mb: number;
   peak_wasm_mb: number;
-  samples: { ttft16: number[]; ttft256: number[]; total64: number[]; continued: number[] };
+  samples: { ttft16: number[]; ttft256: number[]; total64: number[]; continued: number[]; varied64: number[] };
   [extra: string]: unknown;
 }
 
@@ -90,6 +96,11 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
     if (produced !== undefined && produced !== plan.newTokens) throw new Error(`runner generated ${produced} tokens, expected ${plan.newTokens}`);
     memory.sample();
   }
+  const varied64: number[] = [];
+  for (const p of plan.promptsVaried) {
+    varied64.push(await timed(() => runner.generate(p, plan.newTokens)));
+    memory.sample();
+  }
   // Typing after a completion: the next prompt is the 256-token prompt + its 8-token completion + a word.
   const continued: number[] = [];
   for (let i = 0; i < plan.ttftRuns; i++) {
@@ -101,6 +112,8 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
   const t16 = median(ttft16);
   const decodeMs = median(total64) - t16;
   const tps = (plan.newTokens - 1) / (decodeMs / 1000);
+  const variedMs = varied64.reduce((a, t) => a + (t - t16), 0);
+  const tpsVaried = ((plan.newTokens - 1) * varied64.length) / (variedMs / 1000);
   log(`decode ${tps.toFixed(1)} tok/s`);
   const mem = memory.stop();
   return {
@@ -110,12 +123,13 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
     ttft_ms_256: round(median(ttft256)),
     decode_tokens_per_s: round(tps, 2),
     decode_total_ms_64: round(median(total64)),
+    decode_tokens_per_s_varied: round(tpsVaried, 2),
     ttft_ms_256_continued: continued.length ? round(median(continued)) : null,
     peak_mb: round(mem.jsHeapMb + mem.wasmMb),
     peak_js_heap_mb: round(mem.jsHeapMb),
     peak_wasm_mb: round(mem.wasmMb),
     ...(mem.rssMb !== undefined ? { peak_rss_mb: round(mem.rssMb) } : {}),
-    samples: { ttft16: ttft16.map((x) => round(x)), ttft256: ttft256.map((x) => round(x)), total64: total64.map((x) => round(x)), continued: continued.map((x) => round(x)) },
+    samples: { ttft16: ttft16.map((x) => round(x)), ttft256: ttft256.map((x) => round(x)), total64: total64.map((x) => round(x)), continued: continued.map((x) => round(x)), varied64: varied64.map((x) => round(x)) },
     ...(runner.describe?.() ?? {}),
   };
 }
