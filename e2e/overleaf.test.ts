@@ -71,6 +71,8 @@ describe.each<CmBuild>(['new', 'old'])('Overleaf editor, @codemirror/view %s lay
     expect(placement.inContent, 'overlay lives outside .cm-content').toBe(false);
 
     await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: 90_000 });
+    // The ghost marks when its text is final (the page draws the last words just after the button turns idle).
+    await page.locator('[data-abstract-autocomplete="ghost"][data-streaming="false"]').waitFor({ timeout: 5_000 });
     const ghost = (await ghostText(page))!;
     expect(await docText(page)).toBe(INITIAL);
 

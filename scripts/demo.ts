@@ -54,6 +54,8 @@ async function overleafDemo(h: Harness, server: OverleafServer): Promise<void> {
   await generate.waitFor();
   await generate.click();
   await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: GENERATION_TIMEOUT_MS });
+  // The page draws the last words a moment after the button turns idle.
+  await page.locator('[data-abstract-autocomplete="ghost"][data-streaming="false"]').waitFor({ timeout: 2000 }).catch(() => undefined);
   const status = await page.locator('[data-abstract-autocomplete-status]').textContent({ timeout: 500 }).catch(() => null);
   const ghost = await page.locator('.aa-ghost-text').textContent({ timeout: 2000 }).catch(() => null);
   if (!ghost) fail(`no ghost text in the Overleaf editor${status ? ` (${status})` : ''}`);

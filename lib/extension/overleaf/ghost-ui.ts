@@ -45,6 +45,8 @@ export function createGhostContent(doc: Document, onAccept: () => void): {
     setText(value: string, streaming: boolean) {
       text.textContent = value || (streaming ? LOADING_TEXT : '');
       accept.hidden = value.length === 0;
+      // The Generate button turns idle before the page has drawn the last words; this says when it has.
+      root.dataset.streaming = String(streaming);
     },
   };
 }

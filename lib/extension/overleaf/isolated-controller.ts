@@ -102,10 +102,10 @@ export class IsolatedController {
           this.send({ type: 'ghost', id, text, streaming: true });
         },
         onDone: (result) => {
+          this.send({ type: 'ghost', id, text: text || result.text, streaming: false });
           this.ui.setBusy(false);
           this.ui.status(this.container, '');
           this.generation = null;
-          this.send({ type: 'ghost', id, text: text || result.text, streaming: false });
         },
         onError: (error) => {
           this.generation = null;
