@@ -14,39 +14,18 @@ import { measure, type Plan, type Runner } from './lib/measure';
 const [runnerName, threadsArg, modelDirArg, planPath] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const modelDir = resolve(modelDirArg);
-const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true } as const;
-
-async function oursRunner(): Promise<Runner> {
-  const { loadEngine } = await import('../lib/engine');
-  let engine: Awaited<ReturnType<typeof loadEngine>>;
-  return {
-    async load() {
-      engine = await loadEngine(modelDir, { threads });
-    },
-    async generate(prompt, n) {
-      const r = await engine.generate(prompt, { ...GREEDY, maxNewTokens: n });
-      return { tokens: r.tokens, text: r.text };
-    },
-    describe: () => ({ threads_used: engine.info.threads }),
-  };
+/** ORT modules load only after the memory hooks above are installed (static imports would run first). */
+async function oursNode(): Promise<Runner> {
+  const { oursRunner } = await import('./lib/ours-runner');
+  return oursRunner(modelDir, { threads });
 }
 
-async function rawRunner(): Promise<Runner> {
+async function rawNode(): Promise<Runner> {
   const ort = await import('onnxruntime-web/wasm');
   const { SESSION_OPTIONS } = await import('../lib/engine/onnx-runtime');
-  const { rawRunnerFromFiles } = await import('./lib/raw-loop');
-  let inner: Runner;
-  return {
-    async load() {
-      ort.env.wasm.numThreads = threads;
-      ort.env.wasm.wasmPaths = dirname(createRequire(import.meta.url).resolve('onnxruntime-web')) + '/';
-      ort.env.wasm.proxy = false;
-      inner = await rawRunnerFromFiles(ort, async (f) => readFileSync(join(modelDir, f)), SESSION_OPTIONS);
-      await inner.load();
-    },
-    generate: (p, n) => inner.generate(p, n),
-    describe: () => ({ threads_used: threads }),
-  };
+  const { rawRunner } = await import('./lib/raw-loop');
+  const wasmPaths = dirname(createRequire(import.meta.url).resolve('onnxruntime-web')) + '/';
+  return rawRunner(ort, { read: async (f) => readFileSync(join(modelDir, f)), sessionOptions: SESSION_OPTIONS, threads, wasmPaths });
 }
 
 async function tjsRunner(): Promise<Runner> {
@@ -71,7 +50,7 @@ async function tjsRunner(): Promise<Runner> {
 }
 
 const plan: Plan = JSON.parse(readFileSync(planPath, 'utf8'));
-const runner = runnerName === 'ours' ? await oursRunner() : runnerName === 'raw' ? await rawRunner() : await tjsRunner();
+const runner = runnerName === 'ours' ? await oursNode() : runnerName === 'raw' ? await rawNode() : await tjsRunner();
 const result = await measure(runner, plan, new MemoryProbe(), (s) => process.stderr.write(`  ${s}\n`));
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 process.exit(0);

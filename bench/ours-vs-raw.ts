@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web/wasm';
 import { loadEngine, type Engine } from '../lib/engine';
 import { configureRuntime, SESSION_OPTIONS } from '../lib/engine/onnx-runtime';
-import { rawRunnerFromFiles } from './lib/raw-loop';
+import { rawRunner } from './lib/raw-loop';
 import { makePrompts } from './lib/prompts';
 import { median } from './lib/measure';
 
@@ -21,7 +21,7 @@ const chunks = (process.argv[4] ?? '64,128,256').split(',').map(Number);
 await configureRuntime({ threads });
 const engines: [number, Engine][] = [];
 for (const c of chunks) engines.push([c, await loadEngine(dir, { threads, prefillChunk: c, prefixCache: false })]);
-const raw = await rawRunnerFromFiles(ort, async (f) => readFileSync(join(dir, f)), SESSION_OPTIONS);
+const raw = rawRunner(ort, { read: async (f) => readFileSync(join(dir, f)), sessionOptions: SESSION_OPTIONS });
 await raw.load();
 const P = makePrompts(dir);
 const G = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true };

@@ -13,6 +13,7 @@ import { loadEngine, type Engine } from '../lib/engine';
 import { DEFAULT_SAMPLING } from '../lib/engine/sampling-options';
 import { speculation } from '../lib/engine/generator';
 import { median } from './lib/measure';
+import { BENCH_GREEDY } from './lib/ours-runner';
 import { makePrompts } from './lib/prompts';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -31,7 +32,7 @@ const prompts = process.argv.includes('--bench-prompts')
     'We introduce a new dataset for', 'Recent advances in large language models', 'The main contribution of this work is', 'Bayesian optimization is'];
 const base = sample
   ? { ...DEFAULT_SAMPLING, maxNewTokens: 64, ignoreEos: true, tokenHealing: false }
-  : { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true, maxNewTokens: 64 };
+  : { ...BENCH_GREEDY, maxNewTokens: 64 };
 const MODES = [
   { name: 'off', engine: 'lookup', speculative: false },
   { name: 'lookup', engine: 'lookup', speculative: true },

@@ -75,28 +75,49 @@ export function createRawRunner(o: RawLoopOptions): Runner {
   };
 }
 
+/** Where the raw runner's files come from and how ORT is set up for it. */
+export interface RawRunnerSetup {
+  /** Reads a file of the model directory (Node: readFile; a page: fetch). */
+  read: (file: string) => Promise<Uint8Array>;
+  sessionOptions: object;
+  /** ORT's WASM threads and file location; left as they are when not given (ORT already started). */
+  threads?: number;
+  wasmPaths?: string;
+}
+
 /**
- * The raw runner for a model directory, whatever reads its files (Node:
- * readFile; a page: fetch): config, tokenizer and the int8 ONNX file.
+ * The raw runner for a model directory: `load()` sets up ORT and reads config,
+ * tokenizer and the int8 ONNX file, so cold start counts all of it.
  */
-export async function rawRunnerFromFiles(ort: Ort, read: (file: string) => Promise<Uint8Array>, sessionOptions: object): Promise<Runner> {
-  const json = async (f: string) => JSON.parse(new TextDecoder().decode(await read(f)));
-  const [config, tokenizerJson, tokenizerConfig, modelBytes] = await Promise.all([
-    json('config.json'),
-    json('tokenizer.json'),
-    json('tokenizer_config.json'),
-    read('onnx/model_quantized.onnx'),
-  ]);
-  const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-  return createRawRunner({
-    ort,
-    modelBytes,
-    nLayer: config.n_layer,
-    nHead: config.n_head,
-    headDim: config.n_embd / config.n_head,
-    vocabSize: config.vocab_size,
-    eosTokenId: config.eos_token_id,
-    encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
-    sessionOptions,
-  });
+export function rawRunner(ort: Ort, setup: RawRunnerSetup): Runner {
+  let inner: Runner;
+  return {
+    async load() {
+      if (setup.threads !== undefined) ort.env.wasm.numThreads = setup.threads;
+      if (setup.wasmPaths !== undefined) ort.env.wasm.wasmPaths = setup.wasmPaths;
+      ort.env.wasm.proxy = false;
+      const json = async (f: string) => JSON.parse(new TextDecoder().decode(await setup.read(f)));
+      const [config, tokenizerJson, tokenizerConfig, modelBytes] = await Promise.all([
+        json('config.json'),
+        json('tokenizer.json'),
+        json('tokenizer_config.json'),
+        setup.read('onnx/model_quantized.onnx'),
+      ]);
+      const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      inner = createRawRunner({
+        ort,
+        modelBytes,
+        nLayer: config.n_layer,
+        nHead: config.n_head,
+        headDim: config.n_embd / config.n_head,
+        vocabSize: config.vocab_size,
+        eosTokenId: config.eos_token_id,
+        encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
+        sessionOptions: setup.sessionOptions,
+      });
+      await inner.load();
+    },
+    generate: (p, n) => inner.generate(p, n),
+    describe: () => ({ threads_used: ort.env.wasm.numThreads }),
+  };
 }

@@ -11,47 +11,15 @@
 import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';
 installWasmMemoryHooks();
 import * as ort from 'onnxruntime-web/wasm';
-import { loadEngine, type Engine } from '../../lib/engine';
 import { SESSION_OPTIONS } from '../../lib/engine/onnx-runtime';
-import { measure, type Plan, type Runner } from '../lib/measure';
-import { rawRunnerFromFiles } from '../lib/raw-loop';
+import { measure, type Plan } from '../lib/measure';
+import { rawRunner } from '../lib/raw-loop';
+import { oursRunner } from '../lib/ours-runner';
 
 const q = new URLSearchParams(location.search);
 const runnerName = q.get('runner')!;
 const threads = Number(q.get('threads'));
 const modelDir = q.get('model')!;
-const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false, ignoreEos: true } as const;
-
-function oursRunner(): Runner {
-  let engine: Engine;
-  return {
-    async load() {
-      engine = await loadEngine(chrome.runtime.getURL(`/${modelDir}`), { threads, wasmPaths: chrome.runtime.getURL('/ort/') });
-    },
-    async generate(prompt, n) {
-      const r = await engine.generate(prompt, { ...GREEDY, maxNewTokens: n });
-      return { tokens: r.tokens, text: r.text };
-    },
-    describe: () => ({ threads_used: engine.info.threads, model_file: engine.info.modelFile, draft_table_entries: engine.info.draftTableEntries }),
-  };
-}
-
-function rawRunner(): Runner {
-  let inner: Runner;
-  return {
-    async load() {
-      ort.env.wasm.numThreads = threads;
-      ort.env.wasm.wasmPaths = chrome.runtime.getURL('/ort/');
-      ort.env.wasm.proxy = false;
-      const read = async (f: string) => new Uint8Array(await (await fetch(chrome.runtime.getURL(`/${modelDir}${f}`))).arrayBuffer());
-      inner = await rawRunnerFromFiles(ort, read, SESSION_OPTIONS);
-      await inner.load();
-    },
-    generate: (p, n) => inner.generate(p, n),
-    describe: () => ({ threads_used: ort.env.wasm.numThreads }),
-  };
-}
-
 /** int8 MatMul throughput (DynamicQuantizeMatMul 768×3072) at M=1 (decode) and M=256 (prefill). */
 async function matmulProbe() {
   ort.env.wasm.numThreads = threads;
@@ -81,7 +49,11 @@ async function main() {
       return;
     }
     const plan: Plan = await (await fetch(`/${q.get('plan')}`)).json();
-    const runner = runnerName === 'ours' ? oursRunner() : rawRunner();
+    const read = async (f: string) => new Uint8Array(await (await fetch(chrome.runtime.getURL(`/${modelDir}${f}`))).arrayBuffer());
+    const runner =
+      runnerName === 'ours'
+        ? oursRunner(chrome.runtime.getURL(`/${modelDir}`), { threads, wasmPaths: chrome.runtime.getURL('/ort/') })
+        : rawRunner(ort, { read, sessionOptions: SESSION_OPTIONS, threads, wasmPaths: chrome.runtime.getURL('/ort/') });
     const m = await measure(runner, plan, new MemoryProbe());
     report({ ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true, user_agent: navigator.userAgent });
   } catch (e: any) {
