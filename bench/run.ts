@@ -16,7 +16,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { launch, ROOT, TEST_EXTENSION_DIR, CHROMIUM_PATH } from '../e2e/harness';
@@ -168,6 +168,22 @@ const extraArgs = ['--enable-precise-memory-info', '--disable-background-timer-t
 const h = await launch({ extensionDir: EXT, serve: false, extraArgs });
 const chromiumVersion = h.context.browser()?.version() ?? sh(CHROMIUM_PATH, ['--version']).trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const summary = (r: any) =>
+  `  cold ${r.cold_start_ms} ms, ttft16 ${r.ttft_ms_16} ms, ttft256 ${r.ttft_ms_256} ms, ${r.decode_tokens_per_s} tok/s (${r.decode_tokens_per_s_varied} over varied prompts), peak ${r.peak_mb} MB`;
+
+/** Polls `read` every 500 ms for a page's result ({ok, …} or {ok: false, error}). */
+async function pollResult(read: () => Promise<unknown>, timeoutMessage: string, timeoutMs: number): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const r = (await read()) as any;
+    if (r) {
+      if (!r.ok) throw new Error(r.error);
+      return r;
+    }
+  }
+  throw new Error(timeoutMessage);
+}
 
 /**
  * Opens bench.html as the extension's offscreen document and reads the result
@@ -181,18 +197,9 @@ async function inOffscreen(query: Record<string, string>, timeoutMs = 240_000): 
     if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
     await chrome.offscreen.createDocument({ url: u, reasons: ['WORKERS' as chrome.offscreen.Reason], justification: 'benchmark' });
   }, url);
-  const deadline = Date.now() + timeoutMs;
   try {
-    while (Date.now() < deadline) {
-      await sleep(500);
-      // A busy page may not answer within the DevTools timeout: just poll again.
-      const r = (await h.evalInTargetByUrl(key, 'window.__benchResult').catch(() => undefined)) as any;
-      if (r) {
-        if (!r.ok) throw new Error(r.error);
-        return r;
-      }
-    }
-    throw new Error(`offscreen benchmark timed out: ${url}`);
+    // A busy page may not answer within the DevTools timeout: just poll again.
+    return await pollResult(() => h.evalInTargetByUrl(key, 'window.__benchResult').catch(() => undefined), `offscreen benchmark timed out: ${url}`, timeoutMs);
   } finally {
     await h.evalInWorker(async () => {
       if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
@@ -204,16 +211,7 @@ async function inPage(url: string, timeoutMs = 240_000): Promise<any> {
   const page = await h.context.newPage();
   try {
     await page.goto(url);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      await sleep(500);
-      const r = await page.evaluate(() => (window as any).__benchResult);
-      if (r) {
-        if (!r.ok) throw new Error(r.error);
-        return r;
-      }
-    }
-    throw new Error(`page benchmark timed out: ${url}`);
+    return await pollResult(() => page.evaluate(() => (window as any).__benchResult), `page benchmark timed out: ${url}`, timeoutMs);
   } finally {
     await page.close();
   }
@@ -242,7 +240,7 @@ try {
             : await inOffscreen(q);
         if (!r.cross_origin_isolated && threads > 1) throw new Error(`${runner} page is not cross-origin isolated`);
         rows.push({ env: 'chromium', model: m.key, runner, threads, ...pick(r) });
-        log(`  cold ${r.cold_start_ms} ms, ttft16 ${r.ttft_ms_16} ms, ttft256 ${r.ttft_ms_256} ms, ${r.decode_tokens_per_s} tok/s (${r.decode_tokens_per_s_varied} over varied prompts), peak ${r.peak_mb} MB`);
+        log(summary(r));
       }
     }
   }
@@ -274,7 +272,7 @@ if (!QUICK) {
         log(`node ${m.key} ${runner} ${threads} thread(s)`);
         const r = await nodeRun(runner, threads, m.dir, planFile);
         rows.push({ env: 'node', model: m.key, runner, threads, ...pick(r) });
-        log(`  cold ${r.cold_start_ms} ms, ttft16 ${r.ttft_ms_16} ms, ttft256 ${r.ttft_ms_256} ms, ${r.decode_tokens_per_s} tok/s (${r.decode_tokens_per_s_varied} over varied prompts), peak ${r.peak_mb} MB`);
+        log(summary(r));
       }
     }
   }
@@ -325,7 +323,7 @@ const result = {
     memory_gb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     chromium: chromiumVersion,
-    load_average_at_end: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
+    load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100),
     note: 'shared 2-core machine: other engineers\' tests may run at the same time (see load_average_at_end)',
   },
   packed_extension: packed,

@@ -237,6 +237,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
     }
   };
 
+  /** Every DevTools target the browser has (pages, offscreen documents, workers). */
+  const listTargets = async (): Promise<Array<{ targetId: string; type: string; url: string }>> =>
+    ((await (await browserSession()).send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> }).targetInfos;
+
   interface EvaluateReply {
     result?: { value?: unknown };
     exceptionDetails?: { text: string; exception?: { description?: string } };
@@ -252,7 +256,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       const reply = new Promise<EvaluateReply>((resolve, reject) => {
         const timer = setTimeout(() => {
           session.off('Target.receivedMessageFromTarget', onMessage);
-          reject(new Error('no answer from the worker'));
+          reject(new Error('no answer from the DevTools target'));
         }, 30_000);
         const onMessage = (event: { sessionId?: string; message: string }) => {
           if (event.sessionId !== sessionId) return;
@@ -337,16 +341,10 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       throw new Error('The extension service worker did not start');
     },
     async serviceWorkerTargetIds() {
-      const { targetInfos } = (await (await browserSession()).send('Target.getTargets')) as {
-        targetInfos: Array<{ targetId: string; type: string; url: string }>;
-      };
-      return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`${extensionOrigin}/`)).map((t) => t.targetId);
+      return (await listTargets()).filter((t) => t.type === 'service_worker' && t.url.startsWith(`${extensionOrigin}/`)).map((t) => t.targetId);
     },
     async evalInTargetByUrl(urlPart, expression) {
-      const { targetInfos } = (await (await browserSession()).send('Target.getTargets')) as {
-        targetInfos: Array<{ targetId: string; url: string }>;
-      };
-      const target = targetInfos.find((t) => t.url.includes(urlPart));
+      const target = (await listTargets()).find((t) => t.url.includes(urlPart));
       if (!target) return undefined;
       const reply = await evaluateInTarget(target.targetId, expression);
       if (reply.exceptionDetails) throw new Error(`evalInTargetByUrl: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
