@@ -141,8 +141,7 @@ describe('generic Generate button', () => {
     await field.click();
     await page.keyboard.type('Large language models');
     await frame.getByRole('button', { name: /Generate/ }).click();
-    await expect.poll(async () => (await field.inputValue()).length, { timeout: 60_000 }).toBeGreaterThan('Large language models'.length);
-    expect((await field.inputValue()).startsWith('Large language models')).toBe(true);
+    expect((await waitForGrowth(() => field.inputValue(), 'Large language models')).startsWith('Large language models')).toBe(true);
     await page.close();
   });
 
@@ -313,7 +312,7 @@ describe('settings, context menu and shortcut', () => {
       return (globalThis as any).__aaTest.onCommand('generate-continuation', tab);
     }, tabId);
     expect(reply).toEqual({ ok: true });
-    await expect.poll(async () => (await field.inputValue()).length, { timeout: 60_000 }).toBeGreaterThan('Vision transformers'.length);
+    await waitForGrowth(() => field.inputValue(), 'Vision transformers');
     const commands = await h.evalInWorker(() => chrome.commands.getAll());
     expect(commands.find((c) => c.name === 'generate-continuation')?.shortcut).toMatch(/Alt\+Shift\+G/);
     await page.close();
