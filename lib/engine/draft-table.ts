@@ -7,7 +7,7 @@
  *
  * Format (little-endian, see model_creation/aacomplete/draft_table.py):
  * "AADT", u32 version 1, u32 vocab, u32 orders, f32 chainMin, u32 0;
- * per order (ascending) u32 order + u32 count; pad to 8; per order f64 keys
+ * per order (ascending) u32 order + u32 count; per order f64 keys
  * (sorted; ((t0·V + t1)·V + …) oldest first), u16 next, u8 round(p·255), pad to 8.
  */
 
@@ -55,9 +55,10 @@ export class DraftTable {
     if (vocab !== expectedVocab) fail(`built for a vocabulary of ${vocab}, the model has ${expectedVocab}`);
     const n = view.getUint32(12, true);
     const chainMin = view.getFloat32(16, true);
+    if (n > 8) fail(`${n} context lengths (at most 8)`);
+    // The header ends at 24 + 8·n, already a multiple of 8.
     let off = 24 + 8 * n;
-    if (n > 8 || off > bytes.byteLength) fail('truncated header');
-    off = Math.ceil(off / 8) * 8;
+    if (off > bytes.byteLength) fail('truncated header');
     // Copies, so the typed arrays are aligned whatever the source buffer's offset.
     const copy = (len: number) => {
       if (off + len > bytes.byteLength) fail('truncated body');

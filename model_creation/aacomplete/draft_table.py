@@ -14,8 +14,7 @@ Binary format, little-endian (lib/engine/draft-table.ts reads it):
   12  u32 number of orders
   16  f32 chain_min: stop drafting once the product of the drafted tokens' probabilities falls below it
   20  u32 reserved (0)
-  24  per order, ascending: u32 order, u32 count
-      zero padding to a multiple of 8
+  24  per order, ascending: u32 order, u32 count (the header stays a multiple of 8 bytes)
       per order: f64 keys[count] (ascending; key = ((t0*V + t1)*V + ...) of the context, oldest first),
                  u16 next[count], u8 prob[count] (round(p*255)), zero padding to a multiple of 8
 Only contexts seen at least `min_count` times whose most frequent next token has
@@ -107,7 +106,6 @@ def write_table(path, tables: list[OrderTable], vocab: int, chain_min: float) ->
     out += struct.pack("<IIIfI", VERSION, vocab, len(tables), chain_min, 0)
     for t in tables:
         out += struct.pack("<II", t.order, len(t.keys))
-    _pad8(out)
     for t in tables:
         out += t.keys.astype("<f8").tobytes()
         out += t.next.astype("<u2").tobytes()
@@ -127,7 +125,6 @@ def read_table(path) -> tuple[list[OrderTable], int, float]:
         raise ValueError(f"{path}: unknown draft table version {version}")
     heads = [struct.unpack_from("<II", data, 24 + 8 * i) for i in range(n)]
     off = 24 + 8 * n
-    off += -off % 8
     tables = []
     for order, count in heads:
         keys = np.frombuffer(data, "<f8", count, off)
