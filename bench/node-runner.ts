@@ -29,7 +29,7 @@ async function rawNode(): Promise<Runner> {
 }
 
 async function tjsRunner(): Promise<Runner> {
-  const { env, pipeline } = await import('@huggingface/transformers');
+  const { env, pipeline } = await import('./transformersjs/index.js');
   let generator: any;
   return {
     async load() {

@@ -140,7 +140,7 @@ writeFileSync(join(EXT, 'bench.html'), '<!doctype html><meta charset="utf-8"><ti
 writeFileSync(join(WWW, 'tjs.html'), '<!doctype html><meta charset="utf-8"><title>tjs bench</title><script type="module" src="/tjs.js"></script>');
 
 // A local server with COOP/COEP, so the transformers.js page is cross-origin isolated like the extension.
-const TJS_ORT = join(ROOT, 'node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist');
+const TJS_ORT = join(ROOT, 'bench/transformersjs/node_modules/onnxruntime-web/dist');
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');

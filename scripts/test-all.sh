@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh python browser || exit 1
+bash scripts/ensure-transformersjs.sh || exit 1
 RES=$(mktemp -d)
 status=0
 

@@ -19,7 +19,7 @@ describe('transformers.js and our engine on the bundled model', () => {
   let ours: Engine;
   let generator: any;
   beforeAll(async () => {
-    const { env, pipeline } = await import('@huggingface/transformers');
+    const { env, pipeline } = await import('../bench/transformersjs/index.js');
     env.allowRemoteModels = false;
     env.localModelPath = MODELS + '/';
     generator = await pipeline('text-generation', NAME, { dtype: 'q8', device: 'cpu' } as any);

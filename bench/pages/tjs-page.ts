@@ -6,7 +6,7 @@
  */
 import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';
 installWasmMemoryHooks();
-import { env, pipeline } from '@huggingface/transformers';
+import { env, pipeline } from '../transformersjs/index.js';
 import { measure, type Plan, type Runner } from '../lib/measure';
 
 const q = new URLSearchParams(location.search);
