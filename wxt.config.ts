@@ -2,19 +2,25 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 
 /**
- * The test build (`npm run build:test` = AA_TEST_BUILD=1, mode test) may also
- * run on local pages (127.0.0.1 / localhost) so e2e tests and the demo need no
- * permission prompt. Production never gets these: lib/extension/manifest.test.ts
- * builds the production manifest and checks.
+ * The test build (`npm run build:test` = `wxt build --mode test`) may also run
+ * on local pages (127.0.0.1 / localhost) so e2e tests and the demo need no
+ * permission prompt. The mode is the only switch (no environment variable can
+ * turn a production build into a test build), and `wxt zip` refuses a test
+ * build. lib/extension/manifest.test.ts builds both manifests and checks.
  */
 export const LOCAL_TEST_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
 
 /** onnxruntime-web runtime files we ship, once, under `ort/` (no JSEP/WebGPU build). */
 export const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
 
-function isTestBuild(mode: string): boolean {
-  return process.env.AA_TEST_BUILD === '1' || mode === 'test';
-}
+const isTestBuild = (mode: string): boolean => mode === 'test';
+
+/**
+ * Extension pages may only fetch their own files: "no text leaves the machine"
+ * is enforced by the browser, not by convention. 'wasm-unsafe-eval' is what
+ * onnxruntime-web needs to compile its WASM; nothing else is relaxed.
+ */
+export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'";
 
 export default defineConfig({
   // AA_OUT_DIR lets the manifest unit test build into a temp dir without clobbering .output/ (used by e2e).
@@ -37,8 +43,7 @@ export default defineConfig({
         },
       },
       content_security_policy: {
-        // 'wasm-unsafe-eval' is what onnxruntime-web needs to compile its WASM; nothing else is relaxed.
-        extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+        extension_pages: EXTENSION_PAGES_CSP,
       },
       // Cross-origin isolation for extension pages (the offscreen document):
       // required for SharedArrayBuffer, i.e. multi-threaded WASM.
@@ -51,6 +56,10 @@ export default defineConfig({
     'build:publicAssets': (wxt, files) => {
       const dist = resolve(wxt.config.root, 'node_modules/onnxruntime-web/dist');
       for (const name of ORT_FILES) files.push({ absoluteSrc: resolve(dist, name), relativeDest: `ort/${name}` });
+    },
+    // A store upload must never carry the test build's local-page access.
+    'zip:start': (wxt) => {
+      if (isTestBuild(wxt.config.mode)) throw new Error('Refusing to package a test build (mode "test"): run `npm run zip` for the production build.');
     },
     'build:manifestGenerated': (wxt, manifest) => {
       if (!isTestBuild(wxt.config.mode)) return;

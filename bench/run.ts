@@ -87,7 +87,7 @@ const prodOut = join(CACHE, 'prod-build');
 const prodDir = join(prodOut, 'chrome-mv3');
 if (REBUILD || !existsSync(join(prodDir, 'manifest.json')) || modelStale(prodDir)) {
   log('building the production extension (wxt build → bench/cache/prod-build)');
-  sh('npx', ['wxt', 'build'], { env: { ...process.env, AA_OUT_DIR: prodOut, AA_TEST_BUILD: '' } });
+  sh('npx', ['wxt', 'build'], { env: { ...process.env, AA_OUT_DIR: prodOut } });
 }
 const packed = packedSize(prodDir);
 log(`packed extension ${(packed.packed_bytes / 2 ** 20).toFixed(2)} MiB (${packed.dir}); ort wasm once: ${packed.ort_wasm_shipped_once} (${packed.wasm_files.join(', ')})`);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { ALL_SITES, addSite, originPattern, overleafDomainPattern, removeSite, sitesItem, type SiteEntry } from '@/lib/extension/site-access';
+import { ALL_SITES, addSite, originPattern, overleafDomainPattern, parseSites, readSites, removeSite, sitesItem, type SiteEntry } from '@/lib/extension/site-access';
 
 async function currentTabUrl(): Promise<string | undefined> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
@@ -20,8 +20,8 @@ export function SiteAccess() {
 
   useEffect(() => {
     void currentTabUrl().then(setUrl);
-    void sitesItem.getValue().then(setSites);
-    return sitesItem.watch((v) => setSites(v ?? []));
+    void readSites().then(setSites);
+    return sitesItem.watch((v) => setSites(parseSites(v)));
   }, []);
 
   const here = originPattern(url);

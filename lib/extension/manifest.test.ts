@@ -1,9 +1,9 @@
 /**
  * Builds the real manifests (production and test) with WXT and checks the
  * permissions: least privilege in production, local-page access only in the
- * test build.
+ * test build, whose only switch is the mode.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,10 +14,15 @@ const outDir = mkdtempSync(join(tmpdir(), 'aa-manifest-'));
 let prod: chrome.runtime.ManifestV3;
 let test: chrome.runtime.ManifestV3;
 
+function wxtEnv(): NodeJS.ProcessEnv {
+  // A stray variable from the old test-build switch must change nothing.
+  const env: NodeJS.ProcessEnv = { ...process.env, AA_OUT_DIR: outDir, AA_TEST_BUILD: '1' };
+  delete env.VITEST;
+  return env;
+}
+
 function build(mode: 'production' | 'test'): chrome.runtime.ManifestV3 {
-  const env = { ...process.env, AA_TEST_BUILD: mode === 'test' ? '1' : '' };
-  delete (env as Record<string, string | undefined>).VITEST;
-  execFileSync('npx', ['wxt', 'build', '--mode', mode], { cwd: ROOT, env: { ...env, AA_OUT_DIR: outDir }, stdio: 'pipe' });
+  execFileSync('npx', ['wxt', 'build', '--mode', mode], { cwd: ROOT, env: wxtEnv(), stdio: 'pipe' });
   const dir = join(outDir, mode === 'test' ? 'chrome-mv3-test' : 'chrome-mv3');
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 }
@@ -53,7 +58,7 @@ describe('manifest', () => {
   it('is cross-origin isolated with a strict CSP, and the shortcut avoids Overleaf keys', () => {
     expect(prod.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
     expect(prod.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
-    expect(prod.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    expect(prod.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'");
     const key = prod.commands?.['generate-continuation']?.suggested_key;
     expect(key?.default).toBe('Alt+Shift+G');
     expect(key?.default).not.toMatch(/Ctrl\+(I|Space)$/);
@@ -65,4 +70,11 @@ describe('manifest', () => {
     expect(files.filter((f) => !f.includes('/models/'))).toEqual(['./ort/ort-wasm-simd-threaded.wasm']);
     expect(execFileSync('find', ['.', '-name', '*jsep*'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('');
   });
+
+  it('refuses to zip a test build', () => {
+    const run = spawnSync('npx', ['wxt', 'zip', '--mode', 'test'], { cwd: ROOT, env: wxtEnv(), encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain('Refusing to package a test build');
+    expect(execFileSync('find', [outDir, '-maxdepth', '1', '-name', '*.zip'], { encoding: 'utf8' }).trim()).toBe('');
+  }, 120_000);
 });

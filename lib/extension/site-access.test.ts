@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { ALL_SITES, GENERIC_SCRIPT, OVERLEAF_MAIN_SCRIPT, originPattern, overleafDomainPattern, planRegistrations, sitesItem } from './site-access';
+import { ALL_SITES, GENERIC_SCRIPT, OVERLEAF_MAIN_SCRIPT, originPattern, overleafDomainPattern, parseSites, planRegistrations, readSites, sitesItem, syncRegistrations } from './site-access';
 
 describe('site opt-in', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -56,5 +56,81 @@ describe('site opt-in', () => {
   it('stores opted-in sites in local storage', async () => {
     await sitesItem.setValue([{ pattern: 'https://a.example/*', kind: 'generic' }]);
     expect(await sitesItem.getValue()).toEqual([{ pattern: 'https://a.example/*', kind: 'generic' }]);
+  });
+});
+
+type Registered = Browser.scripting.RegisteredContentScript;
+
+/** The browser's scripting + permissions APIs, which fakeBrowser leaves unimplemented: an in-memory registry that, like Chrome, rejects a whole batch when one pattern is invalid. */
+function fakeScripting(granted: string[], initial: Registered[] = []) {
+  const registered = new Map(initial.map((r) => [r.id, r]));
+  fakeBrowser.permissions.getAll = async () => ({ origins: granted, permissions: [] });
+  fakeBrowser.scripting.getRegisteredContentScripts = async () => [...registered.values()];
+  fakeBrowser.scripting.unregisterContentScripts = async (filter?: { ids?: string[] }) => {
+    for (const id of filter?.ids ?? [...registered.keys()]) registered.delete(id);
+  };
+  fakeBrowser.scripting.registerContentScripts = async (scripts: Registered[]) => {
+    for (const s of scripts) {
+      if (registered.has(s.id)) throw new Error(`Duplicate script ID '${s.id}'`);
+      for (const m of s.matches ?? []) if (!/^(\*|https?):\/\/[^/]+\/.*$/.test(m)) throw new Error(`Invalid url pattern '${m}'`);
+    }
+    for (const s of scripts) registered.set(s.id, s);
+  };
+  return registered;
+}
+
+describe('opt-in sites read from storage', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('a stored value that is not a list means no sites', () => {
+    for (const raw of ['https://a.example/*', { pattern: 'https://a.example/*', kind: 'generic' }, null, 42, undefined]) expect(parseSites(raw)).toEqual([]);
+  });
+
+  it('drops entries that are not valid sites and keeps the rest', () => {
+    const good = { pattern: 'https://a.example/*', kind: 'generic' as const };
+    const raw = [
+      good,
+      { pattern: '<all_urls>', kind: 'generic' },
+      { pattern: 'https://a.example:8080/*', kind: 'generic' },
+      { pattern: 'javascript:alert(1)/*', kind: 'generic' },
+      { pattern: 'https://b.example/*', kind: 'admin' },
+      { pattern: 'https://c.example/', kind: 'overleaf' },
+      'https://d.example/*',
+      { pattern: ALL_SITES, kind: 'generic' },
+      { pattern: 'https://tex.uni.example/*', kind: 'overleaf' },
+    ];
+    expect(parseSites(raw)).toEqual([good, { pattern: ALL_SITES, kind: 'generic' }, { pattern: 'https://tex.uni.example/*', kind: 'overleaf' }]);
+  });
+
+  it('a non-list in storage registers nothing, throws nothing, and is replaced by an empty list', async () => {
+    const registered = fakeScripting(['https://a.example/*']);
+    await fakeBrowser.storage.local.set({ optInSites: 'oops' });
+    await expect(readSites()).resolves.toEqual([]);
+    await expect(syncRegistrations()).resolves.toEqual([]);
+    expect(registered.size).toBe(0);
+    expect(await sitesItem.getValue()).toEqual([]);
+  });
+
+  it('an invalid entry is dropped before registration, so valid sites stay registered', async () => {
+    const registered = fakeScripting(['https://a.example/*', 'https://evil.example:99/*']);
+    await fakeBrowser.storage.local.set({ optInSites: [{ pattern: 'https://a.example/*', kind: 'generic' }, { pattern: 'https://evil.example:99/*', kind: 'generic' }] });
+    const plan = await syncRegistrations();
+    expect(plan.map((p) => p.matches)).toEqual([['https://a.example/*']]);
+    expect([...registered.keys()]).toEqual(['aa-generic']);
+    expect(await sitesItem.getValue()).toEqual([{ pattern: 'https://a.example/*', kind: 'generic' }]);
+  });
+
+  it('if the browser still rejects the new registrations, the previous ones are put back', async () => {
+    const previous: Registered = { id: 'aa-generic', js: [GENERIC_SCRIPT], matches: ['https://a.example/*'] };
+    const registered = fakeScripting(['https://a.example/*', 'https://b.example/*'], [previous]);
+    await sitesItem.setValue([{ pattern: 'https://a.example/*', kind: 'generic' }, { pattern: 'https://b.example/*', kind: 'generic' }]);
+    const register = fakeBrowser.scripting.registerContentScripts;
+    let calls = 0;
+    fakeBrowser.scripting.registerContentScripts = async (scripts: Registered[]) => {
+      if (calls++ === 0) throw new Error('rejected by the browser');
+      return register(scripts);
+    };
+    await expect(syncRegistrations()).rejects.toThrow('rejected by the browser');
+    expect(registered.get('aa-generic')?.matches).toEqual(['https://a.example/*']);
   });
 });

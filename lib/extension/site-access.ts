@@ -10,6 +10,7 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import { z } from 'zod';
 
 export type SiteKind = 'generic' | 'overleaf';
 
@@ -29,7 +30,36 @@ export const OVERLEAF_MAIN_SCRIPT = 'content-scripts/overleaf-main.js';
 /** Overleaf pages already have their own script from the manifest; the generic one stays off them. */
 const OVERLEAF_EXCLUDES = ['https://www.overleaf.com/*', 'https://overleaf.com/*'];
 
+/** Raw storage: read it through `readSites`, which drops what is not a valid entry. */
 export const sitesItem = storage.defineItem<SiteEntry[]>('local:optInSites', { fallback: [], version: 1 });
+
+/** A pattern we could have written: "all sites", or exactly what `originPattern` makes of its own origin. */
+function isSitePattern(pattern: string): boolean {
+  if (pattern === ALL_SITES) return true;
+  if (!pattern.endsWith('/*')) return false;
+  const made = originPattern(pattern.slice(0, -1));
+  return made.ok && made.pattern === pattern;
+}
+
+const SiteEntrySchema = z.object({ pattern: z.string().refine(isSitePattern), kind: z.enum(['generic', 'overleaf']) });
+
+/**
+ * Storage is not trusted to hold what we wrote (another version of the
+ * extension, a sync conflict, a hand edit): a non-array is no sites, and an
+ * entry that is not a valid site is dropped rather than reaching
+ * `registerContentScripts`, which would reject the whole registration.
+ */
+export function parseSites(raw: unknown): SiteEntry[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry) => {
+    const parsed = SiteEntrySchema.safeParse(entry);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+export async function readSites(): Promise<SiteEntry[]> {
+  return parseSites(await sitesItem.getValue());
+}
 
 /**
  * The match pattern for a page's origin, or an error message for pages where
@@ -64,7 +94,7 @@ export function overleafDomainPattern(input: string): { ok: true; pattern: strin
   return { ok: true, pattern: result.pattern };
 }
 
-type Registration = chrome.scripting.RegisteredContentScript;
+type Registration = Browser.scripting.RegisteredContentScript;
 
 /** Pure: which content scripts should be registered for these entries, given what permission allows. */
 export function planRegistrations(entries: SiteEntry[], grantedOrigins: string[]): Registration[] {
@@ -92,7 +122,7 @@ export function planRegistrations(entries: SiteEntry[], grantedOrigins: string[]
         id: `${SCRIPT_ID_PREFIX}overleaf-main`,
         js: [OVERLEAF_MAIN_SCRIPT],
         matches,
-        world: 'MAIN' as chrome.scripting.ExecutionWorld,
+        world: 'MAIN',
         runAt: 'document_start',
         persistAcrossSessions: true,
       },
@@ -115,30 +145,38 @@ export async function grantedOrigins(): Promise<string[]> {
 
 /**
  * Makes the registered scripts match storage + permissions: drops sites
- * whose permission is gone, then replaces our registrations.
+ * whose permission is gone or whose entry is invalid, then replaces our
+ * registrations. If the browser still rejects the new registrations, the
+ * previous ones are put back, so a bad entry never leaves the user with none.
  */
 export async function syncRegistrations(): Promise<Registration[]> {
   const origins = await grantedOrigins();
-  const entries = await sitesItem.getValue();
+  const stored: unknown = await sitesItem.getValue();
+  const entries = parseSites(stored);
   const kept = entries.filter((e) => origins.includes(e.pattern) || origins.includes(ALL_SITES));
-  if (kept.length !== entries.length) await sitesItem.setValue(kept);
+  if (!Array.isArray(stored) || kept.length !== stored.length) await sitesItem.setValue(kept);
   const plan = planRegistrations(kept, origins);
-  const ours = (await chrome.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SCRIPT_ID_PREFIX));
-  if (ours.length > 0) await chrome.scripting.unregisterContentScripts({ ids: ours.map((s) => s.id) });
-  if (plan.length > 0) await chrome.scripting.registerContentScripts(plan);
+  const ours = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SCRIPT_ID_PREFIX));
+  if (ours.length > 0) await browser.scripting.unregisterContentScripts({ ids: ours.map((s) => s.id) });
+  try {
+    if (plan.length > 0) await browser.scripting.registerContentScripts(plan);
+  } catch (error) {
+    if (ours.length > 0) await browser.scripting.registerContentScripts(ours).catch(() => undefined);
+    throw error;
+  }
   return plan;
 }
 
 /** Records an opted-in site (call after permissions.request granted it) and registers its scripts. */
 export async function addSite(entry: SiteEntry): Promise<void> {
-  const entries = await sitesItem.getValue();
+  const entries = await readSites();
   if (!entries.some((e) => e.pattern === entry.pattern && e.kind === entry.kind)) await sitesItem.setValue([...entries, entry]);
   await syncRegistrations();
 }
 
 /** Forgets a site, gives its permission back, unregisters its scripts. */
 export async function removeSite(entry: SiteEntry): Promise<void> {
-  const entries = (await sitesItem.getValue()).filter((e) => !(e.pattern === entry.pattern && e.kind === entry.kind));
+  const entries = (await readSites()).filter((e) => !(e.pattern === entry.pattern && e.kind === entry.kind));
   await sitesItem.setValue(entries);
   if (!entries.some((e) => e.pattern === entry.pattern)) {
     await browser.permissions.remove({ origins: [entry.pattern] }).catch(() => false);
