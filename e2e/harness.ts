@@ -132,6 +132,10 @@ export interface Harness {
    * (any type: an offscreen document has no Playwright Page). Undefined if none is open.
    */
   evalInTargetByUrl(urlPart: string, expression: string): Promise<unknown>;
+  /** Process ids of this browser's renderer processes (pages, extension pages, offscreen documents). */
+  rendererPids(): Promise<number[]>;
+  /** Runs `use` with a DevTools command sender attached to the first target whose URL contains `urlPart` (undefined if none). */
+  withTargetByUrl<R>(urlPart: string, use: (send: (method: string, params?: Record<string, unknown>) => Promise<any>) => Promise<R>): Promise<R | undefined>;
   close(): Promise<void>;
 }
 
@@ -245,39 +249,47 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
     result?: { value?: unknown };
     exceptionDetails?: { text: string; exception?: { description?: string } };
   }
+  /** Sends DevTools commands to a target through the browser session; one attach per call of `use`. */
+  type TargetSend = (method: string, params?: Record<string, unknown>) => Promise<any>;
   /**
-   * Runtime.evaluate in a target through the browser session (non-flat attach,
-   * because Playwright's CDPSession cannot address a child session).
+   * Non-flat attach, because Playwright's CDPSession cannot address a child
+   * session: commands and replies travel inside Target.sendMessageToTarget /
+   * Target.receivedMessageFromTarget.
    */
-  const evaluateInTarget = async (targetId: string, expression: string): Promise<EvaluateReply> => {
+  const inTarget = async <R>(targetId: string, use: (send: TargetSend) => Promise<R>): Promise<R> => {
     const session = await browserSession();
     const { sessionId } = (await session.send('Target.attachToTarget', { targetId, flatten: false })) as { sessionId: string };
-    try {
-      const reply = new Promise<EvaluateReply>((resolve, reject) => {
+    const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+    const onMessage = (event: { sessionId?: string; message: string }) => {
+      if (event.sessionId !== sessionId) return;
+      const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string } };
+      const waiter = message.id === undefined ? undefined : pending.get(message.id);
+      if (!waiter) return;
+      pending.delete(message.id!);
+      if (message.error) waiter.reject(new Error(message.error.message));
+      else waiter.resolve(message.result ?? {});
+    };
+    session.on('Target.receivedMessageFromTarget', onMessage);
+    let nextId = 1;
+    const send: TargetSend = (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
         const timer = setTimeout(() => {
-          session.off('Target.receivedMessageFromTarget', onMessage);
+          pending.delete(id);
           reject(new Error('no answer from the DevTools target'));
         }, 30_000);
-        const onMessage = (event: { sessionId?: string; message: string }) => {
-          if (event.sessionId !== sessionId) return;
-          const message = JSON.parse(event.message) as { id?: number; result?: EvaluateReply; error?: { message: string } };
-          if (message.id !== 1) return;
-          clearTimeout(timer);
-          session.off('Target.receivedMessageFromTarget', onMessage);
-          if (message.error) reject(new Error(message.error.message));
-          else resolve(message.result ?? {});
-        };
-        session.on('Target.receivedMessageFromTarget', onMessage);
+        pending.set(id, { resolve: (v) => (clearTimeout(timer), resolve(v)), reject: (e) => (clearTimeout(timer), reject(e)) });
+        void session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
       });
-      await session.send('Target.sendMessageToTarget', {
-        sessionId,
-        message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }),
-      });
-      return await reply;
+    try {
+      return await use(send);
     } finally {
+      session.off('Target.receivedMessageFromTarget', onMessage);
       await session.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
     }
   };
+  const evaluateInTarget = (targetId: string, expression: string): Promise<EvaluateReply> =>
+    inTarget(targetId, (send) => send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }));
 
   const findWorker = (): Worker | undefined =>
     context.serviceWorkers().find((w) => w.url().startsWith(`${extensionOrigin}/`));
@@ -349,6 +361,14 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       const reply = await evaluateInTarget(target.targetId, expression);
       if (reply.exceptionDetails) throw new Error(`evalInTargetByUrl: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
       return reply.result?.value;
+    },
+    async rendererPids() {
+      const info = (await (await browserSession()).send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number }> };
+      return info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+    },
+    async withTargetByUrl(urlPart, use) {
+      const target = (await listTargets()).find((t) => t.url.includes(urlPart));
+      return target ? inTarget(target.targetId, use) : undefined;
     },
     async stopServiceWorker() {
       // Neither Stop in chrome://serviceworker-internals nor ServiceWorker.stopAllWorkers
