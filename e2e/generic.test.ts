@@ -307,6 +307,23 @@ describe('stopping', () => {
     await page.close();
   });
 
+  it('a paste, drop or dictation (trusted beforeinput, no key) stops the stream: the user\'s text lands whole, nothing after it', async () => {
+    const page = await h.openPage('textarea.html');
+    const { field } = await startLong(page);
+    const PASTED = ' [the user pasted this]';
+    // CDP Input.insertText: what an IME, dictation or paste does, a trusted beforeinput + input and no key events.
+    await page.keyboard.insertText(PASTED);
+    await waitIdle(page);
+    expect(await ui(page).getAttribute('data-message')).toBe('Stopped: you edited the text.');
+    const after = await field.inputValue();
+    await page.waitForTimeout(500);
+    expect(await field.inputValue()).toBe(after);
+    expect(after.startsWith('In this paper we')).toBe(true);
+    expect(after.endsWith(PASTED), 'nothing streamed in after (or into) the pasted text').toBe(true);
+    expect(after.indexOf(PASTED)).toBe(after.length - PASTED.length);
+    await page.close();
+  });
+
   // Chromium 156 does not disconnect the page's Port when it stops the worker: the page
   // notices through the missing keepalives (protocol.ts SILENCE_TIMEOUT_MS, 10 s).
   it('a killed service worker: text so far stays, a clear message, and the next Generate works', async () => {
