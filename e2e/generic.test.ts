@@ -263,13 +263,14 @@ describe('stopping', () => {
     await setSettings({ maxNewTokens: 24 });
   });
 
-  async function startLong(page: Page): Promise<{ field: Locator; base: string }> {
-    const field = await typeInto(page, '#abstract', 'In this paper we');
+  async function startLong(page: Page, selector = '#abstract'): Promise<{ field: Locator; read: () => Promise<string> }> {
+    const field = await typeInto(page, selector, 'In this paper we');
+    const read = () => field.evaluate((el) => (el instanceof HTMLTextAreaElement ? el.value : (el as HTMLElement).innerText));
     await clickGenerate(page);
     await expect.poll(() => ui(page).getAttribute('data-state')).toBe('generating');
     expect(await stopButtonShown(page)).toBe(true);
-    await waitForGrowth(() => field.inputValue(), 'In this paper we');
-    return { field, base: 'In this paper we' };
+    await waitForGrowth(read, 'In this paper we');
+    return { field, read };
   }
 
   async function expectStopped(page: Page, field: Locator): Promise<void> {
@@ -307,17 +308,20 @@ describe('stopping', () => {
     await page.close();
   });
 
-  it('a paste, drop or dictation (trusted beforeinput, no key) stops the stream: the user\'s text lands whole, nothing after it', async () => {
-    const page = await h.openPage('textarea.html');
-    const { field } = await startLong(page);
+  it.each([
+    ['textarea', 'textarea.html', '#abstract'],
+    ['contenteditable', 'contenteditable.html', '#editor'],
+  ])('%s: a paste, drop or dictation (trusted beforeinput, no key) stops the stream; the user\'s text lands whole, nothing after it', async (_kind, url, selector) => {
+    const page = await h.openPage(url);
+    const { read } = await startLong(page, selector);
     const PASTED = ' [the user pasted this]';
     // CDP Input.insertText: what an IME, dictation or paste does, a trusted beforeinput + input and no key events.
     await page.keyboard.insertText(PASTED);
     await waitIdle(page);
     expect(await ui(page).getAttribute('data-message')).toBe('Stopped: you edited the text.');
-    const after = await field.inputValue();
+    const after = await read();
     await page.waitForTimeout(500);
-    expect(await field.inputValue()).toBe(after);
+    expect(await read()).toBe(after);
     expect(after.startsWith('In this paper we')).toBe(true);
     expect(after.endsWith(PASTED), 'nothing streamed in after (or into) the pasted text').toBe(true);
     expect(after.indexOf(PASTED)).toBe(after.length - PASTED.length);
