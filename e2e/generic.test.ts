@@ -7,7 +7,7 @@
  */
 import type { Frame, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleRoute, launch, type Harness } from './harness';
+import { bundleRoute, clickShadowButton, generatePortsOpened, launch, setTestPace, shadowButtonBox, type Harness } from './harness';
 
 let h: Harness;
 
@@ -37,12 +37,14 @@ async function setSettings(values: { maxNewTokens?: number; stopAtSentenceEnd?: 
   await popup.close();
 }
 
+const UI_TAG = 'abstract-autocomplete-ui';
 function ui(scope: Page | Frame): Locator {
-  return scope.locator('abstract-autocomplete-ui');
+  return scope.locator(UI_TAG);
 }
-function generateButton(scope: Page | Frame): Locator {
-  return scope.getByRole('button', { name: /Generate/ });
-}
+// The button lives in a closed shadow root: found through DevTools, clicked with the mouse.
+const clickGenerate = (page: Page) => clickShadowButton(page, UI_TAG, /^Generate/);
+const clickStop = (page: Page) => clickShadowButton(page, UI_TAG, /^Stop generating/);
+const stopButtonShown = async (page: Page) => (await shadowButtonBox(page, UI_TAG, /^Stop generating/)) !== null;
 
 /** Waits until the button is back to idle after a run, and returns the run's token count. */
 async function waitIdle(scope: Page | Frame): Promise<void> {
@@ -61,14 +63,20 @@ async function typeInto(page: Page, selector: string, text: string): Promise<Loc
   return field;
 }
 
+/** Opens iframe.html and types into the textarea of its same-origin iframe. */
+async function typeInIframe(text: string): Promise<{ page: Page; field: Locator }> {
+  const page = await h.openPage('iframe.html');
+  const field = page.frameLocator('#frame').locator('#abstract');
+  await field.click();
+  await page.keyboard.type(text);
+  return { page, field };
+}
+
 describe('generic Generate button', () => {
   it('textarea: text streams in after the user text, which stays intact', async () => {
     const page = await h.openPage('textarea.html');
     const field = await typeInto(page, '#abstract', 'We propose a new method');
-    const button = generateButton(page);
-    await expect.poll(() => button.isVisible()).toBe(true);
-    expect(await button.getAttribute('aria-label')).toMatch(/Generate/);
-    await button.click();
+    const b = await clickGenerate(page);
     await expect.poll(() => ui(page).getAttribute('data-last-tokens'), { timeout: 60_000 }).not.toBeNull();
     await waitIdle(page);
     const value = await field.inputValue();
@@ -76,7 +84,6 @@ describe('generic Generate button', () => {
     expect(value.length).toBeGreaterThan('We propose a new method'.length);
     // The button is beside the field, not over it.
     const f = (await field.boundingBox())!;
-    const b = (await button.boundingBox())!;
     expect(b.y >= f.y + f.height || b.y + b.height <= f.y).toBe(true);
     await page.close();
   });
@@ -85,7 +92,7 @@ describe('generic Generate button', () => {
     const page = await h.openPage('textarea.html');
     const field = await typeInto(page, '#abstract', 'Alpha beta gamma');
     await field.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 5));
-    await generateButton(page).click();
+    await clickGenerate(page);
     await waitForGrowth(() => field.inputValue(), 'Alpha beta gamma');
     await waitIdle(page);
     const value = await field.inputValue();
@@ -97,7 +104,7 @@ describe('generic Generate button', () => {
   it('empty field: says "Type some text first" and inserts nothing', async () => {
     const page = await h.openPage('textarea.html');
     await page.locator('#abstract').click();
-    await generateButton(page).click();
+    await clickGenerate(page);
     await expect.poll(() => ui(page).getAttribute('data-message')).toBe('Type some text first');
     expect(await page.locator('#abstract').inputValue()).toBe('');
     await page.close();
@@ -110,7 +117,7 @@ describe('generic Generate button', () => {
       // A page script that would run if text were inserted as HTML.
       (window as unknown as { pwned: boolean }).pwned = false;
     });
-    await generateButton(page).click();
+    await clickGenerate(page);
     await waitForGrowth(() => editor.innerText(), 'Graph neural networks');
     await waitIdle(page);
     const text = await editor.innerText();
@@ -123,7 +130,7 @@ describe('generic Generate button', () => {
   it('React-controlled textarea: the app state sees the generated text', async () => {
     const page = await h.openPage('react.html');
     const field = await typeInto(page, '#abstract', 'Diffusion models');
-    await generateButton(page).click();
+    await clickGenerate(page);
     await waitForGrowth(() => field.inputValue(), 'Diffusion models');
     await waitIdle(page);
     const value = await field.inputValue();
@@ -135,12 +142,8 @@ describe('generic Generate button', () => {
   });
 
   it('textarea in a same-origin iframe', async () => {
-    const page = await h.openPage('iframe.html');
-    const frame = page.frameLocator('#frame');
-    const field = frame.locator('#abstract');
-    await field.click();
-    await page.keyboard.type('Large language models');
-    await frame.getByRole('button', { name: /Generate/ }).click();
+    const { page, field } = await typeInIframe('Large language models');
+    await clickGenerate(page);
     expect((await waitForGrowth(() => field.inputValue(), 'Large language models')).startsWith('Large language models')).toBe(true);
     await page.close();
   });
@@ -148,7 +151,7 @@ describe('generic Generate button', () => {
   it('textarea inside an open shadow root', async () => {
     const page = await h.openPage('shadow.html');
     const field = await typeInto(page, '#inner', 'Reinforcement learning');
-    await generateButton(page).click();
+    await clickGenerate(page);
     await waitForGrowth(() => field.inputValue(), 'Reinforcement learning');
     await waitIdle(page);
     expect((await field.inputValue()).startsWith('Reinforcement learning')).toBe(true);
@@ -156,27 +159,118 @@ describe('generic Generate button', () => {
   });
 });
 
+describe('page scripts cannot press the button', () => {
+  it('synthetic clicks in every frame (through the shadow root, on the host, at the button\'s point) do nothing and open no Port; a real click does', async () => {
+    const { page, field } = await typeInIframe('A user sentence');
+    // A mark in the worker's globals: the Port count below is that same worker's.
+    await h.evalInWorker(() => void ((globalThis as { aaE2eMark?: number }).aaE2eMark = 7));
+    const portsBefore = await generatePortsOpened(h);
+
+    const report = await page.evaluate(async (tag) => {
+      const seen = { openRoots: 0, hostHits: 0, generating: 0 };
+      const iframe = document.querySelector('iframe')!;
+      // The page's own field in the top frame (focus by script shows the button there),
+      // and the user's field in the iframe.
+      const own = document.createElement('textarea');
+      own.id = 'page-own';
+      own.value = 'Page prompt';
+      document.body.prepend(own);
+      own.focus();
+      await new Promise((r) => setTimeout(r, 300));
+      const targets: Array<[Document, HTMLElement]> = [
+        [document, own],
+        [iframe.contentDocument!, iframe.contentDocument!.querySelector<HTMLElement>('#abstract')!],
+      ];
+      for (const [doc] of targets) {
+        const host = doc.querySelector<HTMLElement>(tag)!;
+        new MutationObserver(() => void (host.dataset.state === 'generating' && seen.generating++)).observe(host, { attributes: true });
+      }
+      const click = (el: Element, x = 0, y = 0) => {
+        for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click']) {
+          el.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true, cancelable: true, clientX: x, clientY: y }));
+        }
+      };
+      for (let round = 0; round < 3; round++) {
+        for (const [doc, target] of targets) {
+          const host = doc.querySelector<HTMLElement>(tag)!;
+          for (const button of Array.from(host.shadowRoot?.querySelectorAll('button') ?? [])) {
+            seen.openRoots++;
+            button.click();
+          }
+          host.click();
+          click(host);
+          host.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+          // Where the button is drawn, just below the field's right end: elementFromPoint gives the host.
+          const r = target.getBoundingClientRect();
+          for (let y = r.bottom; y < r.bottom + 40; y += 4) {
+            for (let x = Math.max(0, r.right - 160); x < r.right; x += 8) {
+              const hit = doc.elementFromPoint(x, y);
+              if (hit !== host) continue;
+              seen.hostHits++;
+              click(hit, x, y);
+              (hit as HTMLElement).click();
+            }
+          }
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return seen;
+    }, UI_TAG);
+    // Anything accepted would open its Port at once; give it time to show.
+    await page.waitForTimeout(1500);
+
+    expect(report.openRoots, 'the shadow root is closed').toBe(0);
+    expect(report.hostHits, 'the page did reach the button\'s spot').toBeGreaterThan(0);
+    expect(report.generating).toBe(0);
+    expect(await generatePortsOpened(h)).toBe(portsBefore);
+    expect(await h.evalInWorker(() => (globalThis as { aaE2eMark?: number }).aaE2eMark)).toBe(7);
+    expect(await page.locator('#page-own').inputValue()).toBe('Page prompt');
+    expect(await field.inputValue()).toBe('A user sentence');
+
+    // A person clicking the same button generates.
+    await field.click();
+    await page.keyboard.press('Control+End');
+    await clickGenerate(page);
+    await waitForGrowth(() => field.inputValue(), 'A user sentence');
+    expect(await generatePortsOpened(h)).toBeGreaterThan(portsBefore);
+    expect((await field.inputValue()).startsWith('A user sentence')).toBe(true);
+    await waitIdle(page.frame({ url: /textarea\.html/ })!);
+    await page.close();
+  });
+
+  it('keyboard users: Tab to the button and Enter generates (a trusted click)', async () => {
+    const page = await h.openPage('textarea.html');
+    const field = await typeInto(page, '#abstract', 'Keyboard users');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => ui(page).getAttribute('data-state')).toBe('generating');
+    await waitForGrowth(() => field.inputValue(), 'Keyboard users');
+    await waitIdle(page);
+    expect((await field.inputValue()).startsWith('Keyboard users')).toBe(true);
+    await page.close();
+  });
+});
+
 describe('stopping', () => {
   // The fixture model finishes in about a second; the test build's pacing
   // (lib/extension/offscreen/paced-sink.ts) keeps the stream going long enough to stop it.
-  const pace = (ms: number) => h.evalInWorker((v) => chrome.storage.local.set({ testPaceMs: v }), ms);
   beforeAll(async () => {
     await setSettings({ maxNewTokens: 200 });
-    await pace(50);
+    await setTestPace(h, 50);
   });
   afterAll(async () => {
-    await pace(0);
+    await setTestPace(h, 0);
     await setSettings({ maxNewTokens: 24 });
   });
 
-  async function startLong(page: Page): Promise<{ field: Locator; base: string }> {
-    const field = await typeInto(page, '#abstract', 'In this paper we');
-    await generateButton(page).click();
+  async function startLong(page: Page, selector = '#abstract'): Promise<{ field: Locator; read: () => Promise<string> }> {
+    const field = await typeInto(page, selector, 'In this paper we');
+    const read = () => field.evaluate((el) => (el instanceof HTMLTextAreaElement ? el.value : (el as HTMLElement).innerText));
+    await clickGenerate(page);
     await expect.poll(() => ui(page).getAttribute('data-state')).toBe('generating');
-    const stop = page.getByRole('button', { name: 'Stop generating' });
-    expect(await stop.count()).toBe(1);
-    await waitForGrowth(() => field.inputValue(), 'In this paper we');
-    return { field, base: 'In this paper we' };
+    expect(await stopButtonShown(page)).toBe(true);
+    await waitForGrowth(read, 'In this paper we');
+    return { field, read };
   }
 
   async function expectStopped(page: Page, field: Locator): Promise<void> {
@@ -199,7 +293,7 @@ describe('stopping', () => {
   it('a second click stops', async () => {
     const page = await h.openPage('textarea.html');
     const { field } = await startLong(page);
-    await page.getByRole('button', { name: 'Stop generating' }).click();
+    await clickStop(page);
     await expectStopped(page, field);
     await page.close();
   });
@@ -211,6 +305,26 @@ describe('stopping', () => {
     await waitIdle(page);
     expect((await field.inputValue()).startsWith('In this paper we')).toBe(true);
     expect(await field.inputValue()).toContain('X');
+    await page.close();
+  });
+
+  it.each([
+    ['textarea', 'textarea.html', '#abstract'],
+    ['contenteditable', 'contenteditable.html', '#editor'],
+  ])('%s: a paste, drop or dictation (trusted beforeinput, no key) stops the stream; the user\'s text lands whole, nothing after it', async (_kind, url, selector) => {
+    const page = await h.openPage(url);
+    const { read } = await startLong(page, selector);
+    const PASTED = ' [the user pasted this]';
+    // CDP Input.insertText: what an IME, dictation or paste does, a trusted beforeinput + input and no key events.
+    await page.keyboard.insertText(PASTED);
+    await waitIdle(page);
+    expect(await ui(page).getAttribute('data-message')).toBe('Stopped: you edited the text.');
+    const after = await read();
+    await page.waitForTimeout(500);
+    expect(await read()).toBe(after);
+    expect(after.startsWith('In this paper we')).toBe(true);
+    expect(after.endsWith(PASTED), 'nothing streamed in after (or into) the pasted text').toBe(true);
+    expect(after.indexOf(PASTED)).toBe(after.length - PASTED.length);
     await page.close();
   });
 
@@ -229,7 +343,7 @@ describe('stopping', () => {
     expect(await ui(page).getAttribute('data-message')).toBe(
       'Generation interrupted: the extension restarted. Click Generate to try again.',
     );
-    expect(await page.getByRole('button', { name: 'Stop generating' }).count()).toBe(0);
+    expect(await stopButtonShown(page)).toBe(false);
     const kept = await field.inputValue();
     expect(kept.startsWith('In this paper we')).toBe(true);
     // …and nothing that was inserted is lost (at most deltas already in flight were added).
@@ -237,10 +351,10 @@ describe('stopping', () => {
     // Next Generate starts a new worker and works.
     await field.click();
     await page.keyboard.press('Control+End');
-    await generateButton(page).click();
+    await clickGenerate(page);
     await waitForGrowth(() => field.inputValue(), kept);
     expect(await h.evalInWorker(() => (globalThis as { aaE2eMark?: number }).aaE2eMark ?? 'fresh')).toBe('fresh');
-    await page.getByRole('button', { name: 'Stop generating' }).click();
+    await clickStop(page);
     await waitIdle(page);
     expect((await field.inputValue()).startsWith(kept)).toBe(true);
     await page.close();
@@ -252,7 +366,7 @@ describe('settings, context menu and shortcut', () => {
     await setSettings({ maxNewTokens: 5 });
     const page = await h.openPage('textarea.html');
     const field = await typeInto(page, '#abstract', 'We study');
-    await generateButton(page).click();
+    await clickGenerate(page);
     await expect.poll(() => ui(page).getAttribute('data-last-tokens'), { timeout: 60_000 }).not.toBeNull();
     expect(Number(await ui(page).getAttribute('data-last-tokens'))).toBeLessThanOrEqual(5);
     expect((await field.inputValue()).startsWith('We study')).toBe(true);
@@ -301,11 +415,7 @@ describe('settings, context menu and shortcut', () => {
   });
 
   it('keyboard command generates in the focused field of the focused frame', async () => {
-    const page = await h.openPage('iframe.html');
-    const frame = page.frameLocator('#frame');
-    const field = frame.locator('#abstract');
-    await field.click();
-    await page.keyboard.type('Vision transformers');
+    const { page, field } = await typeInIframe('Vision transformers');
     const tabId = await tabIdOf(page.url());
     const reply = await h.evalInWorker(async (id) => {
       const tab = await chrome.tabs.get(id);

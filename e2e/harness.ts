@@ -420,3 +420,81 @@ export function bundleRoute(urlPath: string, entry: string): RouteHandler {
     return true;
   };
 }
+
+/** A box on screen, in the top page's CSS pixels (what `page.mouse` takes). */
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface CdpNode {
+  backendNodeId: number;
+  localName: string;
+  attributes?: string[];
+  children?: CdpNode[];
+  shadowRoots?: CdpNode[];
+  contentDocument?: CdpNode;
+}
+
+/**
+ * Where the visible `<button>` whose aria-label matches `name` is, inside a
+ * `hostTag` element's shadow root, in any same-process frame. Works for closed
+ * shadow roots, which page scripts and Playwright's locators cannot enter:
+ * DevTools sees the whole tree (`pierce`), and a real mouse click at the box
+ * is what a person does. Null when no such button is rendered.
+ */
+export async function shadowButtonBox(page: Page, hostTag: string, name: RegExp): Promise<ScreenBox | null> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as unknown as { root: CdpNode };
+    const buttons: CdpNode[] = [];
+    const walk = (node: CdpNode, inHost: boolean): void => {
+      const attrs = node.attributes ?? [];
+      const label = attrs[attrs.indexOf('aria-label') + 1];
+      if (inHost && node.localName === 'button' && attrs.includes('aria-label') && label !== undefined && name.test(label)) buttons.push(node);
+      for (const child of node.children ?? []) walk(child, inHost);
+      for (const shadow of node.shadowRoots ?? []) walk(shadow, inHost || node.localName === hostTag);
+      if (node.contentDocument) walk(node.contentDocument, false);
+    };
+    walk(root, false);
+    for (const button of buttons) {
+      // A button in a hidden (display: none) subtree has no quads: not on screen.
+      const reply = await cdp.send('DOM.getContentQuads', { backendNodeId: button.backendNodeId }).catch(() => null);
+      const quad = (reply as { quads?: number[][] } | null)?.quads?.[0];
+      if (!quad) continue;
+      const xs = [quad[0]!, quad[2]!, quad[4]!, quad[6]!];
+      const ys = [quad[1]!, quad[3]!, quad[5]!, quad[7]!];
+      const box = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
+      if (box.width > 0 && box.height > 0) return box;
+    }
+    return null;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+/** Waits until that button is on screen and clicks its middle with the mouse (a trusted click). */
+export async function clickShadowButton(page: Page, hostTag: string, name: RegExp, timeoutMs = 10_000): Promise<ScreenBox> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const box = await shadowButtonBox(page, hostTag, name);
+    if (box) {
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      return box;
+    }
+    if (Date.now() > deadline) throw new Error(`No visible ${hostTag} button named ${name}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Test build: how many generation Ports the current service worker has accepted (entrypoints/background.ts). */
+export function generatePortsOpened(h: Harness): Promise<number> {
+  return h.evalInWorker(() => (globalThis as unknown as { __aaTest: { generatePorts: number } }).__aaTest.generatePorts);
+}
+
+/** Test build: paces every generation's stream (ms per event; 0 = off), see offscreen/paced-sink.ts. */
+export function setTestPace(h: Harness, ms: number): Promise<void> {
+  return h.evalInWorker((v) => chrome.storage.local.set({ testPaceMs: v }), ms);
+}

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { launch, setTestPace, type Harness } from './harness';
 import { overleafLaunchOptions, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
 
 const INITIAL = 'We propose a method to';
@@ -177,6 +177,82 @@ describe('Overleaf variants', () => {
     await page.getByRole('button', GENERATE).click();
     await page.waitForTimeout(2000);
     expect(await notice.count()).toBe(0);
+    await page.close();
+  });
+
+});
+
+describe('basic mode never writes over the user', () => {
+  // The stream is paced (test build) so the user has time to act while the model works.
+  beforeAll(() => setTestPace(h, 150));
+  afterAll(() => setTestPace(h, 0));
+
+  const status = (page: Page) => page.locator('[data-abstract-autocomplete-status]');
+  const busy = (page: Page, value: boolean) =>
+    page.locator(`[data-abstract-autocomplete-generate][aria-busy="${value}"]`).waitFor({ timeout: 90_000 });
+  const selected = (page: Page) => page.evaluate(() => document.getSelection()!.toString());
+
+  /** Clicks Generate and waits until basic mode is generating. */
+  async function startBasic(page: Page): Promise<void> {
+    await page.getByRole('button', GENERATE).click();
+    await page.getByText("couldn't reach Overleaf's editor").waitFor({ timeout: 10_000 });
+    await busy(page, true);
+  }
+
+  it('a selection made while it generates survives: nothing is inserted over it, and a message says so', async () => {
+    const page = await openProject('new', 'fallback');
+    await startBasic(page);
+    await page.keyboard.press('Shift+Home');
+    expect(await selected(page)).toBe(INITIAL);
+    await busy(page, false);
+    await expect.poll(() => status(page).textContent()).toMatch(/you selected text; the completion was not inserted/);
+    await page.waitForTimeout(500);
+    expect(await page.locator('.cm-content').textContent()).toBe(INITIAL);
+    expect(await selected(page)).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('typing while it generates cancels it: only what the user typed is added', async () => {
+    const page = await openProject('new', 'fallback');
+    await startBasic(page);
+    await page.keyboard.type('Z');
+    await busy(page, false);
+    await expect.poll(() => status(page).textContent()).toMatch(/you typed; the completion was not inserted/);
+    await page.waitForTimeout(500);
+    expect(await page.locator('.cm-content').textContent()).toBe(`${INITIAL}Z`);
+    await page.close();
+  });
+
+  it('a page that forces basic mode on a real CodeMirror (forged "no editor" replies) cannot make it write over a selection', async () => {
+    const page = await openProject('new');
+    // The page rewrites the MAIN world's context replies (it shares that world) into "no editor".
+    await page.evaluate(() => {
+      const post = window.postMessage.bind(window);
+      window.postMessage = ((message: any, ...rest: any[]) => {
+        if (message?.dir === 'to-isolated' && message.type === 'context') {
+          const { mode: _mode, ...forged } = message;
+          message = { ...forged, ok: false, text: '' };
+        }
+        return (post as any)(message, ...rest);
+      }) as typeof window.postMessage;
+    });
+    await startBasic(page);
+    await page.keyboard.press('Shift+Home');
+    await busy(page, false);
+    await expect.poll(() => status(page).textContent()).toMatch(/you selected text; the completion was not inserted/);
+    await page.waitForTimeout(500);
+    expect(await docText(page)).toBe(INITIAL);
+    expect(await page.evaluate(() => (window as any).__cm.state.sliceDoc((window as any).__cm.state.selection.main.from, (window as any).__cm.state.selection.main.to))).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('left alone, it still inserts the completion at the caret', async () => {
+    const page = await openProject('new', 'fallback');
+    await startBasic(page);
+    await busy(page, false);
+    const text = (await page.locator('.cm-content').textContent())!;
+    expect(text.startsWith(INITIAL)).toBe(true);
+    expect(text.length).toBeGreaterThan(INITIAL.length);
     await page.close();
   });
 

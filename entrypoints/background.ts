@@ -28,6 +28,8 @@ export default defineBackground(() => {
   // wakes the worker is not lost.
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== GENERATE_PORT) return;
+    // Test build: e2e proves a page's synthetic click opens no generation.
+    if (import.meta.env.MODE === 'test') (globalThis as { __aaTest?: { generatePorts: number } }).__aaTest!.generatePorts++;
     relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine, testPaceMs });
   });
 
@@ -61,6 +63,6 @@ export default defineBackground(() => {
   if (import.meta.env.MODE === 'test') {
     // Playwright cannot open native menus or press browser shortcuts; the e2e
     // tests call the same handlers the real listeners call.
-    Object.assign(globalThis, { __aaTest: { onContextMenuClicked, onCommand, CONTEXT_MENU_ID: 'aa-generate-continuation' } });
+    Object.assign(globalThis, { __aaTest: { onContextMenuClicked, onCommand, CONTEXT_MENU_ID: 'aa-generate-continuation', generatePorts: 0 } });
   }
 });

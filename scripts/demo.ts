@@ -14,7 +14,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, ROOT, type Harness } from '../e2e/harness';
+import { clickShadowButton, launch, ROOT, type Harness } from '../e2e/harness';
 import { overleafLaunchOptions, startOverleafServer, type OverleafServer } from '../e2e/overleaf-server';
 
 const PROMPT = 'We propose a method to';
@@ -31,7 +31,8 @@ async function textareaDemo(h: Harness): Promise<void> {
   const field = page.locator('#abstract');
   await field.click();
   await field.pressSequentially(PROMPT);
-  await page.getByRole('button', { name: /Generate/ }).click();
+  // The generic script's button is in a closed shadow root: clicked with the mouse where it is drawn.
+  await clickShadowButton(page, 'abstract-autocomplete-ui', /^Generate/);
   // The generic script's button host switches to "generating" and back.
   await page.waitForFunction(
     (prompt) => (document.querySelector('#abstract') as HTMLTextAreaElement).value.length > prompt.length,

@@ -1,7 +1,8 @@
 /**
  * The generic content script's behaviour: tracks the focused field, shows the
  * button, runs one generation at a time in this frame, and ends it cleanly
- * on Stop, Esc, typing, done, error or a killed service worker. Text already
+ * on Stop, Esc, typing, any other edit of the field by the user (paste,
+ * drop, dictation), done, error or a killed service worker. Text already
  * inserted always stays.
  */
 import { startGeneration, warmEngine, type GenerationHandle } from '../generation-client';
@@ -16,6 +17,13 @@ const WARM_INTERVAL_MS = 60_000;
 interface Running {
   field: Field;
   handle: GenerationHandle;
+  inserter: StreamInserter;
+}
+
+function userEditMessage(inputType: string): string {
+  if (inputType.startsWith('insertFromPaste')) return 'Stopped: you pasted.';
+  if (inputType === 'insertFromDrop') return 'Stopped: you dropped text.';
+  return 'Stopped: you edited the text.';
 }
 
 export class GenericController {
@@ -30,6 +38,7 @@ export class GenericController {
     doc.addEventListener('focusin', (e) => this.onFocusIn(e), true);
     doc.addEventListener('focusout', () => setTimeout(() => this.onFocusOut(), 0), true);
     doc.addEventListener('keydown', (e) => this.onKeyDown(e), true);
+    doc.addEventListener('beforeinput', (e) => this.onBeforeInput(e), true);
     doc.addEventListener('contextmenu', (e) => (this.contextField = fieldFromEvent(e)), true);
     const current = focusedField(doc);
     if (current) this.attach(current);
@@ -83,6 +92,18 @@ export class GenericController {
     if (inField && !MODIFIER_KEYS.has(event.key)) this.stop('Stopped: you typed.');
   }
 
+  /**
+   * A paste, drop or dictation has no keydown; without this its text and the
+   * stream's would interleave. Stopping here, before the edit lands, leaves
+   * the user's text whole right after what was streamed so far.
+   */
+  private onBeforeInput(event: InputEvent): void {
+    const run = this.running;
+    // Our own execCommand, or a page script's synthetic event: not the user.
+    if (!run || !event.isTrusted || run.inserter.inserting) return;
+    if (event.composedPath().includes(run.field)) this.stop(userEditMessage(event.inputType));
+  }
+
   private toggle(field: Field | null, source: GenerationSource): void {
     if (this.running) {
       this.stop('Stopped.');
@@ -128,7 +149,7 @@ export class GenericController {
         },
       },
     );
-    this.running = { field, handle };
+    this.running = { field, handle, inserter };
   }
 
   private stop(message: string): void {

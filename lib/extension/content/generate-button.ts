@@ -1,8 +1,13 @@
 /**
  * The small Generate / Stop button shown beside the focused field, plus a
- * status line. Lives in its own shadow root so page CSS cannot restyle it and
- * ours cannot leak. It sits just outside the field's bottom-right corner (or
+ * status line. Lives in its own closed shadow root so page CSS cannot restyle
+ * it, ours cannot leak, and page scripts cannot reach the button to click it. It sits just outside the field's bottom-right corner (or
  * above it when there is no room below), never over the text.
+ *
+ * Only trusted activations count: a real mouse click, or Enter / Space on the
+ * focused button (the browser turns those into a trusted click). A page script
+ * that dispatches a click, on the button or on its host, must not be able to
+ * run the model into a field of its choosing and read the result.
  */
 export const UI_TAG = 'abstract-autocomplete-ui';
 const GENERATE_LABEL = 'Generate continuation (Alt+Shift+G)';
@@ -31,6 +36,8 @@ export class GenerateButton {
   readonly button: HTMLButtonElement;
   private readonly wrap: HTMLDivElement;
   private readonly status: HTMLDivElement;
+  /** Closed: `host.shadowRoot` is null for everyone, so we keep our own reference. */
+  private readonly root: ShadowRoot;
   private anchor: Element | null = null;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
   private frame = 0;
@@ -38,8 +45,8 @@ export class GenerateButton {
   constructor(doc: Document, callbacks: ButtonCallbacks) {
     this.host = doc.createElement(UI_TAG);
     this.host.dataset.state = 'idle';
-    // Open so tests (and assistive tech tooling) can reach it; it holds nothing secret.
-    const root = this.host.attachShadow({ mode: 'open' });
+    // Closed (page scripts cannot reach in); assistive tech still sees the button.
+    const root = (this.root = this.host.attachShadow({ mode: 'closed' }));
     const style = doc.createElement('style');
     style.textContent = STYLE;
     this.wrap = doc.createElement('div');
@@ -58,6 +65,7 @@ export class GenerateButton {
     this.button.addEventListener('click', (e) => {
       e.preventDefault();
       e.stopPropagation();
+      if (!e.isTrusted) return;
       callbacks.onActivate();
     });
     const reposition = () => this.schedulePosition();
@@ -79,7 +87,7 @@ export class GenerateButton {
 
   /** True while focus is on our button (keyboard users tabbed to it). */
   hasFocus(): boolean {
-    return this.host.shadowRoot?.activeElement === this.button;
+    return this.root.activeElement === this.button;
   }
 
   setGenerating(generating: boolean): void {

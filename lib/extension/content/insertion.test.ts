@@ -121,6 +121,26 @@ describe('StreamInserter in a textarea', () => {
     expect(inserter.methods).toEqual(['fallback']);
   });
 
+  it('marks its own edits: `inserting` is true exactly while an insert runs', () => {
+    const field = textarea('Ours');
+    const inserter = new StreamInserter(field);
+    const seen: Array<[string, boolean]> = [];
+    // A browser that sends beforeinput for execCommand (the spec's way), then refuses it.
+    (document as { execCommand?: unknown }).execCommand = () => {
+      field.dispatchEvent(new InputEvent('beforeinput', { inputType: 'insertText' }));
+      return false;
+    };
+    field.addEventListener('beforeinput', () => seen.push(['beforeinput', inserter.inserting]));
+    field.addEventListener('input', () => seen.push(['input', inserter.inserting]));
+    expect(inserter.inserting).toBe(false);
+    inserter.insert(' text');
+    expect(seen).toEqual([
+      ['beforeinput', true],
+      ['input', true],
+    ]);
+    expect(inserter.inserting).toBe(false);
+  });
+
   it('with focus, the caret follows the inserted text on the fallback path too', () => {
     const field = textarea('Start end');
     field.setSelectionRange(5, 5);

@@ -9,6 +9,9 @@
  *    events, so React/Vue-controlled fields update their state. Where it is
  *    unavailable or refused, `setRangeText` / a Range inserts a Text node and
  *    we dispatch an `input` event ourselves. Always text, never HTML.
+ *  - `inserting` is true exactly while our own edit runs, so a `beforeinput`
+ *    listener can tell the stream's edits from the user's (paste, drop,
+ *    dictation), which must stop the stream instead of interleaving with it.
  */
 import { deepActiveElement, isTextarea, type Field } from './fields';
 
@@ -71,6 +74,7 @@ export class StreamInserter {
   private caret: Range | undefined;
   /** How each chunk went in (for tests and diagnostics). */
   readonly methods: Array<'execCommand' | 'fallback'> = [];
+  private ownEdit = false;
 
   constructor(private readonly field: Field) {
     collapseSelectionToEnd(field);
@@ -82,10 +86,24 @@ export class StreamInserter {
     }
   }
 
+  /**
+   * True while our own insert is running. Input events fire synchronously
+   * inside execCommand (Chromium 156 sends only `input`, but the Input Events
+   * spec and other engines also send `beforeinput`), so a flag is enough.
+   */
+  get inserting(): boolean {
+    return this.ownEdit;
+  }
+
   insert(text: string): void {
     if (!text) return;
-    const method = isTextarea(this.field) ? this.insertInTextarea(this.field, text) : this.insertInEditable(this.field, text);
-    this.methods.push(method);
+    this.ownEdit = true;
+    try {
+      const method = isTextarea(this.field) ? this.insertInTextarea(this.field, text) : this.insertInEditable(this.field, text);
+      this.methods.push(method);
+    } finally {
+      this.ownEdit = false;
+    }
   }
 
   private focused(): boolean {

@@ -1,12 +1,14 @@
 /**
  * Basic mode: used when the EditorView cannot be reached (Overleaf changed
- * its internals, or the MAIN-world script did not run). The `.cm-content`
- * element is treated as a plain contenteditable: the text before the DOM
- * caret is the prompt and the finished completion is inserted with
- * `execCommand('insertText')`, which CodeMirror (or any contenteditable)
- * reads as ordinary typing. No ghost text: the completion is inserted once,
- * when it is complete, as one edit.
+ * its internals, the MAIN-world script did not run, or a page script forged
+ * a "no editor" reply). The `.cm-content` element is treated as a plain
+ * contenteditable: the text before the DOM caret is the prompt and the
+ * finished completion is inserted with `execCommand('insertText')`, which
+ * CodeMirror (or any contenteditable) reads as ordinary typing. No ghost
+ * text: the completion is inserted once, when it is complete, as one edit,
+ * and only if the caret has not moved (basic-guard.ts).
  */
+import type { CaretState } from './basic-guard';
 
 /** Text of `content` before the DOM caret; CodeMirror lines (`.cm-line`) are joined with newlines. */
 export function textBeforeDomCaret(content: HTMLElement): string | null {
@@ -28,11 +30,24 @@ export function textBeforeDomCaret(content: HTMLElement): string | null {
   return parts.join('\n');
 }
 
-/** Puts the caret at the end of `content` if it is not inside it already. */
+/** The caret in `content` now (basic-guard.ts decides what a change means). */
+export function readCaret(content: HTMLElement): CaretState {
+  const selection = content.ownerDocument.getSelection();
+  return { before: textBeforeDomCaret(content), collapsed: !selection || selection.isCollapsed };
+}
+
+/**
+ * Leaves a collapsed caret in `content`: a selection there is collapsed to its
+ * end, so the selected text stays and the completion will follow it; no caret
+ * there puts one at the end.
+ */
 export function ensureCaretIn(content: HTMLElement): void {
   content.focus();
   const selection = content.ownerDocument.getSelection();
-  if (selection && selection.rangeCount > 0 && content.contains(selection.focusNode)) return;
+  if (selection && selection.rangeCount > 0 && content.contains(selection.focusNode)) {
+    if (!selection.isCollapsed) selection.collapseToEnd();
+    return;
+  }
   const range = content.ownerDocument.createRange();
   range.selectNodeContents(content);
   range.collapse(false);

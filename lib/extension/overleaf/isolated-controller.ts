@@ -54,7 +54,7 @@ export class IsolatedController {
     // No answer: the MAIN script did not run (or broke). Fall back rather than do nothing.
     this.contextTimer = setTimeout(() => {
       if (this.gate.live !== id) return;
-      this.gate.endSession(id);
+      this.endSession(id);
       this.basicMode();
     }, CONTEXT_TIMEOUT_MS);
   }
@@ -70,7 +70,12 @@ export class IsolatedController {
         return this.send({ type: 'hello' });
       case 'context':
         clearTimeout(this.contextTimer);
-        if (!msg.ok) return this.basicMode();
+        if (!msg.ok) {
+          // A page can forge this reply. Basic mode must then not be cancelled by a
+          // ghost session the MAIN side may still have opened for this id.
+          this.endSession(msg.id);
+          return this.basicMode();
+        }
         return this.run(msg.id, msg.text);
       case 'ended':
         // Accepted in full or dismissed: stop the model if it is still writing.
@@ -87,8 +92,7 @@ export class IsolatedController {
     const fail = (message: string) => {
       this.ui.setBusy(false);
       this.ui.status(this.container, message);
-      this.send({ type: 'dismiss', id });
-      this.gate.endSession(id);
+      this.endSession(id);
     };
     if (!prompt.trim()) return fail('Type some text first');
     this.ui.setBusy(true);
@@ -118,13 +122,16 @@ export class IsolatedController {
   private stop(): void {
     clearTimeout(this.contextTimer);
     const live = this.gate.live;
-    if (live) {
-      this.send({ type: 'dismiss', id: live });
-      this.gate.endSession(live);
-    }
+    if (live) this.endSession(live);
     this.generation?.cancel();
     this.generation = null;
     this.ui.setBusy(false);
+  }
+
+  /** Removes session `id`'s ghost and stops listening to it. */
+  private endSession(id: string): void {
+    this.send({ type: 'dismiss', id });
+    this.gate.endSession(id);
   }
 
   private basicMode(): void {
@@ -138,10 +145,10 @@ export class IsolatedController {
     if (!content) return;
     this.ui.setBusy(true);
     this.generation = basicModeGenerate(content, OVERLEAF_FIELD_ID, {
-      onFinished: (error) => {
+      onFinished: (message) => {
         this.generation = null;
         this.ui.setBusy(false);
-        if (error) this.ui.status(OverleafUi.containerOf(content), error);
+        if (message) this.ui.status(OverleafUi.containerOf(content), message, 10_000);
       },
     });
   }
