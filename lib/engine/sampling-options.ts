@@ -85,24 +85,13 @@ export interface SamplingAdjustment {
 export function fitToModel(options: SamplingOptions, limits: ModelLimits): { options: SamplingOptions; adjustments: SamplingAdjustment[] } {
   const adjustments: SamplingAdjustment[] = [];
   const fitted = { ...options };
-  if (options.topK > limits.topK) {
-    fitted.topK = limits.topK;
-    adjustments.push({
-      setting: 'topK',
-      requested: options.topK,
-      used: limits.topK,
-      message: `Top-k ${options.topK} is more than this model's ${limits.topK} tokens; used ${limits.topK}.`,
-    });
-  }
-  if (options.maxNewTokens > limits.maxNewTokens) {
-    fitted.maxNewTokens = limits.maxNewTokens;
-    adjustments.push({
-      setting: 'maxNewTokens',
-      requested: options.maxNewTokens,
-      used: limits.maxNewTokens,
-      message: `Max new tokens ${options.maxNewTokens} would crowd your text out of this model's ${limits.contextLength}-token window; used ${limits.maxNewTokens}.`,
-    });
-  }
+  const clamp = (setting: SamplingAdjustment['setting'], used: number, message: string) => {
+    if (options[setting] <= used) return;
+    fitted[setting] = used;
+    adjustments.push({ setting, requested: options[setting], used, message: `${message}; used ${used}.` });
+  };
+  clamp('topK', limits.topK, `Top-k ${options.topK} is more than this model's ${limits.topK} tokens`);
+  clamp('maxNewTokens', limits.maxNewTokens, `Max new tokens ${options.maxNewTokens} would crowd your text out of this model's ${limits.contextLength}-token window`);
   return { options: fitted, adjustments };
 }
 
