@@ -22,7 +22,7 @@ const testPaceMs =
     : undefined;
 
 /**
- * Test build only: e2e tests make the engine hang or crash via storage.session
+ * Test build only: e2e tests make the engine hang, crash or run slowly via storage.session
  * `testFault` (offscreen/test-faults.ts). storage.session is only open to our
  * own extension pages and worker, not to content scripts.
  */
@@ -30,7 +30,7 @@ const testFault =
   import.meta.env.MODE === 'test'
     ? async (): Promise<EngineGenerateRequest['testFault']> => {
         const { testFault: fault } = await chrome.storage.session.get('testFault');
-        return fault === 'hang' || fault === 'crash' ? fault : undefined;
+        return fault === 'hang' || fault === 'crash' || fault === 'slow' ? fault : undefined;
       }
     : undefined;
 

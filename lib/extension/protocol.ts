@@ -185,12 +185,12 @@ export const EngineGenerateRequest = z.object({
   /** Test builds only: release events every N ms so e2e tests can stop a running stream (offscreen/paced-sink.ts). */
   testPaceMs: z.number().int().min(0).max(1000).optional(),
   /**
-   * Test builds only: make this generation's engine hang (never answer) or
-   * crash (throw), to exercise the progress timeout and the engine restart
-   * (offscreen/test-faults.ts). The background sets it from storage.session,
+   * Test builds only: make this generation's engine hang (never answer),
+   * crash (throw) or run slowly, to exercise the progress timeout, the engine
+   * restart and the per-tab cap (offscreen/test-faults.ts). The background sets it from storage.session,
    * which content scripts cannot write.
    */
-  testFault: z.enum(['hang', 'crash']).optional(),
+  testFault: z.enum(['hang', 'crash', 'slow']).optional(),
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 

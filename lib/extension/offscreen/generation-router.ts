@@ -51,7 +51,7 @@ export interface RouterOptions {
   /** Called after maxEngineFailures engine failures in a row. */
   onUnhealthy?(reason: string): void;
   /** Test builds only (offscreen/test-faults.ts): the engine a request with testFault gets instead. */
-  faultyEngine?(fault: TestFault): Pick<Engine, 'generate'>;
+  faultyEngine?(fault: TestFault, engine: Engine): Pick<Engine, 'generate'>;
 }
 
 interface Job {
@@ -119,7 +119,7 @@ export class GenerationRouter {
     try {
       if (job.controller.signal.aborted) return;
       const { options, adjustments } = fitToModel(job.request.options, modelLimits(engine.info));
-      const runner = job.request.testFault && this.options.faultyEngine ? this.options.faultyEngine(job.request.testFault) : engine;
+      const runner = job.request.testFault && this.options.faultyEngine ? this.options.faultyEngine(job.request.testFault, engine) : engine;
       const result = await this.withProgressTimeout(job, (progress) =>
         runner.generate(job.request.prompt, options, {
           signal: job.controller.signal,
