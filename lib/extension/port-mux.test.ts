@@ -151,7 +151,7 @@ describe('the engine link between background and offscreen document', () => {
     expect(router.activeFields).not.toContain('t:0:orphan');
   });
 
-  it('replaces the document when the offscreen side asks; new jobs wait for the new link', async () => {
+  it('closes the document when the offscreen side asks to be replaced', async () => {
     const { background, offscreen, log } = wire();
     await background.open();
     offscreen.requestRestart('2 engine failures in a row');
