@@ -11,7 +11,6 @@
  */
 import { loadEngine, type Engine } from '../lib/engine';
 import { DEFAULT_SAMPLING } from '../lib/engine/sampling-options';
-import { speculation } from '../lib/engine/generator';
 import { median } from './lib/measure';
 import { BENCH_GREEDY } from './lib/ours-runner';
 import { makePrompts } from './lib/prompts';
@@ -45,13 +44,12 @@ for (const [pi, p] of prompts.entries()) {
     const seed = 1000 * pi + r;
     let reference = '';
     for (const m of r % 2 ? [...MODES].reverse() : MODES) {
-      const before = { ...speculation };
       const res = await engines[m.engine].generate(p, { ...base, seed, speculative: m.speculative });
       const t = totals[m.name];
       if (r > 0) t.ms.push(res.totalMs);
-      t.runs += speculation.runs - before.runs;
-      t.drafted += speculation.drafted - before.drafted;
-      t.accepted += speculation.accepted - before.accepted;
+      t.runs += res.speculation?.runs ?? 0;
+      t.drafted += res.speculation?.drafted ?? 0;
+      t.accepted += res.speculation?.accepted ?? 0;
       if (m.name === 'off') reference = res.text;
       else if (reference && res.text !== reference) t.differ++;
     }

@@ -19,7 +19,12 @@ function describe(status: EngineStatus | undefined): string {
   }
 }
 
-export function ModelStatus() {
+/**
+ * Warms the model when the popup opens and polls its status every second.
+ * One poller for the popup: the status line shows it and the settings form
+ * validates against the loaded model's limits from it.
+ */
+export function useEngineStatus(): EngineStatus | undefined {
   const [status, setStatus] = useState<EngineStatus | undefined>();
   useEffect(() => {
     let alive = true;
@@ -32,6 +37,10 @@ export function ModelStatus() {
       clearInterval(timer);
     };
   }, []);
+  return status;
+}
+
+export function ModelStatus({ status }: { status: EngineStatus | undefined }) {
   return (
     <p className="model-status" role="status" data-state={status?.state ?? 'unknown'} data-threads={status?.threads}>
       {describe(status)}

@@ -3,6 +3,9 @@
  * `title`, and the same text shown under the field while it has focus),
  * validates with the engine's own rules as you type, and is only saved when
  * every field is valid. Saved to storage.sync; the next generation uses it.
+ * Once the model is loaded, top-k and max new tokens are checked against what
+ * it allows (EngineStatus.limits), and a stored value beyond that is flagged
+ * with the real limit (the engine clamps it meanwhile, so generation works).
  */
 import { useEffect, useState } from 'react';
 import {
@@ -15,11 +18,12 @@ import {
   type Settings,
   type SettingsErrors,
 } from '@/lib/extension/settings';
+import type { ModelLimits } from '@/lib/engine/sampling-options';
 
 type FieldName = SamplingField | 'idleUnloadMinutes';
 
 const FIELDS: Array<{ name: FieldName; label: string; help: string; step?: string; kind: 'number' | 'checkbox' }> = [
-  { name: 'maxNewTokens', label: 'Max new tokens', kind: 'number', step: '1', help: 'The longest continuation, in tokens (a token is about ¾ of a word). 1 to 512.' },
+  { name: 'maxNewTokens', label: 'Max new tokens', kind: 'number', step: '1', help: 'The longest continuation, in tokens (a token is about ¾ of a word). 1 to 512, and at most half of what the model reads.' },
   { name: 'temperature', label: 'Temperature', kind: 'number', step: '0.05', help: 'How adventurous the wording is. 0 always picks the most likely word; higher values vary more. 0 to 2.' },
   { name: 'topP', label: 'Top-p', kind: 'number', step: '0.05', help: 'Only consider the most likely words that together make up this share of the probability. 1 turns it off. Above 0, at most 1.' },
   { name: 'topK', label: 'Top-k', kind: 'number', step: '1', help: 'Only consider this many of the most likely next words. 0 turns it off.' },
@@ -37,7 +41,17 @@ function write(settings: Settings, name: FieldName, value: number | boolean): Se
   return { ...settings, sampling: { ...settings.sampling, [name]: value } };
 }
 
-export function SettingsForm() {
+/** The fields whose range depends on the loaded model. */
+const MODEL_BOUND: FieldName[] = ['topK', 'maxNewTokens'];
+
+function helpFor(name: FieldName, help: string, limits: ModelLimits | undefined): string {
+  if (!limits) return help;
+  if (name === 'maxNewTokens') return `${help} This model: 1 to ${limits.maxNewTokens}.`;
+  if (name === 'topK') return `${help} This model: 0 to ${limits.topK}.`;
+  return help;
+}
+
+export function SettingsForm({ limits }: { limits?: ModelLimits }) {
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS as Settings);
   const [drafts, setDrafts] = useState<Partial<Record<FieldName, string>>>({});
   const [errors, setErrors] = useState<SettingsErrors>({});
@@ -48,10 +62,20 @@ export function SettingsForm() {
     void loadSettings().then(setSettings);
   }, []);
 
+  // A stored value the model cannot honour (set before it was known, or synced) is flagged once its limits are.
+  useEffect(() => {
+    if (!limits) return;
+    setErrors((e) => {
+      const next = { ...e };
+      for (const name of MODEL_BOUND) if (drafts[name] === undefined) next[name as SamplingField] = validateField(name, read(settings, name), limits);
+      return next;
+    });
+  }, [limits, settings, drafts]);
+
   async function change(name: FieldName, raw: string | boolean) {
     const value = typeof raw === 'boolean' ? raw : raw.trim() === '' ? Number.NaN : Number(raw);
     if (typeof raw === 'string') setDrafts((d) => ({ ...d, [name]: raw }));
-    const error = validateField(name, Number.isNaN(value) ? undefined : value);
+    const error = validateField(name, Number.isNaN(value) ? undefined : value, limits);
     setErrors((e) => ({ ...e, [name]: error }));
     if (error) {
       setSaved('');
@@ -59,7 +83,7 @@ export function SettingsForm() {
     }
     const next = write(settings, name, value);
     setSettings(next);
-    const result = await saveSettings(next);
+    const result = await saveSettings(next, limits);
     if (result.ok) setSaved('Saved. The next generation uses these settings.');
     else setErrors(result.errors);
   }
@@ -78,7 +102,7 @@ export function SettingsForm() {
         const error = errors[f.name];
         const describedBy = [`${id}-help`, error ? `${id}-error` : ''].filter(Boolean).join(' ');
         return (
-          <div className="field" key={f.name} title={f.help}>
+          <div className="field" key={f.name} title={helpFor(f.name, f.help, limits)}>
             <label htmlFor={id}>{f.label}</label>
             {f.kind === 'checkbox' ? (
               <input
@@ -106,7 +130,7 @@ export function SettingsForm() {
               />
             )}
             <p id={`${id}-help`} className={focused === f.name ? 'help visible' : 'help'}>
-              {f.help}
+              {helpFor(f.name, f.help, limits)}
             </p>
             {error && (
               <p id={`${id}-error`} className="error" role="alert">

@@ -1,6 +1,6 @@
 /** "Try it": type, Generate, and watch the completion stream in — no page needed. */
 import { useRef, useState } from 'react';
-import { startGeneration, type GenerationHandle } from '@/lib/extension/generation-client';
+import { doneMessage, startGeneration, type GenerationHandle } from '@/lib/extension/generation-client';
 
 export function TryIt() {
   const [text, setText] = useState('We propose a');
@@ -32,7 +32,7 @@ export function TryIt() {
         onDone: (result) => {
           setRunning(false);
           setTokens(result.tokens);
-          setMessage(`Done (${result.tokens} tokens).`);
+          setMessage(doneMessage(result));
         },
         onError: (error) => {
           setRunning(false);

@@ -328,8 +328,8 @@ describe('stopping', () => {
     await page.close();
   });
 
-  // Chromium 156 does not disconnect the page's Port when it stops the worker: the page
-  // notices through the missing keepalives (protocol.ts SILENCE_TIMEOUT_MS, 10 s).
+  // The page's Port disconnects when the worker stops (protocol.ts ENGINE_PORT); e2e/faults.test.ts
+  // holds the < 2 s bar for that.
   it('a killed service worker: text so far stays, a clear message, and the next Generate works', async () => {
     const page = await h.openPage('textarea.html');
     const { field } = await startLong(page);

@@ -5,12 +5,13 @@
  * state that matters across restarts (MV3 may stop it at any time).
  */
 import { browser } from 'wxt/browser';
-import { askOffscreen, connectEngine } from '@/lib/extension/background/offscreen-document';
+import { askOffscreen, closeOffscreenDocument, ensureOffscreenDocument, OFFSCREEN_PATH, requestEngineLink } from '@/lib/extension/background/offscreen-document';
+import { EngineLink } from '@/lib/extension/background/engine-link';
 import { relayGeneration } from '@/lib/extension/background/generate-relay';
 import { classifySender } from '@/lib/extension/background/sender-check';
 import { createContextMenu, onCommand, onContextMenuClicked } from '@/lib/extension/background/triggers';
-import type { PortLike } from '@/lib/extension/background/port';
-import { BackgroundRequest, GENERATE_PORT, parseMessage, type EngineStatus } from '@/lib/extension/protocol';
+import type { PortLike } from '@/lib/extension/ports';
+import { BackgroundRequest, ENGINE_PORT, GENERATE_PORT, parseMessage, type EngineGenerateRequest, type EngineStatus } from '@/lib/extension/protocol';
 import { loadSettings } from '@/lib/extension/settings';
 import { syncRegistrations } from '@/lib/extension/site-access';
 
@@ -20,17 +21,44 @@ const testPaceMs =
     ? async () => Number((await chrome.storage.local.get('testPaceMs')).testPaceMs) || 0
     : undefined;
 
+/**
+ * Test build only: e2e tests make the engine hang, crash or run slowly via storage.session
+ * `testFault` (offscreen/test-faults.ts). storage.session is only open to our
+ * own extension pages and worker, not to content scripts.
+ */
+const testFault =
+  import.meta.env.MODE === 'test'
+    ? async (): Promise<EngineGenerateRequest['testFault']> => {
+        const { testFault: fault } = await chrome.storage.session.get('testFault');
+        return fault === 'hang' || fault === 'crash' || fault === 'slow' ? fault : undefined;
+      }
+    : undefined;
+
 export default defineBackground(() => {
   const runtimeId = browser.runtime.id;
   const extensionOrigin = new URL(chrome.runtime.getURL('/')).origin;
 
+  const offscreenUrl = chrome.runtime.getURL(`/${OFFSCREEN_PATH}`);
+  const engineLink = new EngineLink({
+    ensureDocument: ensureOffscreenDocument,
+    requestLink: requestEngineLink,
+    closeDocument: closeOffscreenDocument,
+  });
+  const connectEngine = () => engineLink.open();
+
   // Listeners are registered synchronously at top level so a message that
   // wakes the worker is not lost.
   browser.runtime.onConnect.addListener((port) => {
+    if (port.name === ENGINE_PORT) {
+      // Only our offscreen document may carry the engine.
+      if (port.sender?.id === runtimeId && !port.sender.tab && port.sender.url === offscreenUrl) engineLink.accept(port as unknown as PortLike);
+      else port.disconnect();
+      return;
+    }
     if (port.name !== GENERATE_PORT) return;
     // Test build: e2e proves a page's synthetic click opens no generation.
     if (import.meta.env.MODE === 'test') (globalThis as { __aaTest?: { generatePorts: number } }).__aaTest!.generatePorts++;
-    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine, testPaceMs });
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine, testPaceMs, testFault });
   });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {

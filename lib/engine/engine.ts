@@ -11,7 +11,7 @@ import { configureRuntime, createSession } from './onnx-runtime';
 import { Decoder, KvCache } from './decoder';
 import { TokenSampler } from './sampler';
 import { buildTokenBytes } from './token-bytes';
-import { DEFAULT_PREFILL_CHUNK, generateText, PrefixCache, type GeneratorParts } from './generator';
+import { DEFAULT_PREFILL_CHUNK, generateText, PrefixCaches, type GeneratorParts } from './generator';
 import { scoreText } from './scorer';
 import { parseSamplingOptions } from './sampling-options';
 import { DraftTable } from './draft-table';
@@ -78,7 +78,7 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     eosTokenId: config.eosTokenId,
     nPositions: config.nPositions,
     prefillChunk: chunk,
-    prefix: options.prefixCache === false ? undefined : new PrefixCache(chunk),
+    prefixes: options.prefixCache === false ? undefined : new PrefixCaches(chunk, options.prefixCacheSlots),
     draftTable,
   };
   const info: EngineInfo = Object.freeze({
@@ -126,7 +126,7 @@ class OnnxEngine implements Engine {
     if (this.disposed) return;
     this.disposed = true;
     await this.queue.catch(() => {});
-    this.parts.prefix?.clear();
+    this.parts.prefixes?.clear();
     await this.session.release();
   }
 

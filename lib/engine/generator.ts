@@ -3,7 +3,7 @@
  * token with the KV cache. Per token it processes only the last row of
  * logits (a view), and allocates nothing sized by the vocabulary.
  */
-import type { GenerateCallbacks, GenerationResult, SamplingOptions, StopReason } from './types';
+import type { GenerateCallbacks, GenerationResult, SamplingOptions, SpeculationStats, StopReason } from './types';
 import { Decoder, KvCache } from './decoder';
 import { TokenSampler, applyRepetitionPenalty } from './sampler';
 import type { TokenBytes } from './token-bytes';
@@ -24,8 +24,8 @@ export interface GeneratorParts {
   nPositions: number;
   /** Prefill run length, aligned to absolute positions (see DEFAULT_PREFILL_CHUNK). */
   prefillChunk: number;
-  /** The previous generation's KV cache, reused when the next context extends it (see PrefixCache). */
-  prefix?: PrefixCache;
+  /** Earlier generations' KV caches, one per cache key, reused when the next context extends them (see PrefixCaches). */
+  prefixes?: PrefixCaches;
   /** The model's n-gram draft table, consulted when prompt lookup finds nothing. */
   draftTable?: DraftTable;
 }
@@ -83,6 +83,47 @@ export class PrefixCache {
   }
 }
 
+/**
+ * Prefix caches by owner (GenerateCallbacks.cacheKey, e.g. the page's origin).
+ * A call only ever reuses its own owner's cache: a shared cache would let a
+ * page learn, from its time to first token, whether another site's text began
+ * like its own. The least recently used owner's cache is dropped beyond
+ * `slots`, which bounds memory (a full-context cache of the bundled model is
+ * about 15 MB) while one page's typing keeps its reuse.
+ */
+export class PrefixCaches {
+  private readonly byKey = new Map<string, PrefixCache>();
+
+  constructor(
+    readonly chunk: number,
+    readonly slots = 2,
+  ) {}
+
+  /** The cache of `key` (a fresh, empty one the first time), now the most recently used. */
+  for(key: string): PrefixCache {
+    let cache = this.byKey.get(key);
+    if (cache) this.byKey.delete(key);
+    else cache = new PrefixCache(this.chunk);
+    this.byKey.set(key, cache);
+    for (const [oldKey, old] of this.byKey) {
+      if (this.byKey.size <= this.slots) break;
+      old.clear();
+      this.byKey.delete(oldKey);
+    }
+    return cache;
+  }
+
+  /** Owners with a cache, least recently used first. */
+  get keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
+  clear(): void {
+    for (const cache of this.byKey.values()) cache.clear();
+    this.byKey.clear();
+  }
+}
+
 /** Runs `ids` (starting at a chunk boundary) in aligned chunks; returns the last chunk's output. */
 async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], chunkSize: number, prefix?: PrefixCache) {
   let start = 0;
@@ -107,6 +148,7 @@ export async function generateText(
   const start = now();
   let firstDeltaAt = -1;
   const { signal, onDelta } = callbacks;
+  const speculation: SpeculationStats = { runs: 0, drafted: 0, accepted: 0, tableRuns: 0 };
   if (prompt.length === 0) throw new Error('prompt is empty');
 
   const fit = fitPrompt(parts.encode(prompt), parts.nPositions, opts.maxNewTokens);
@@ -121,7 +163,7 @@ export async function generateText(
     onDelta?.(delta);
   });
 
-  const prefix = parts.prefix;
+  const prefix = parts.prefixes?.for(callbacks.cacheKey ?? '');
   const reused = prefix ? prefix.adopt(context) : 0;
   const cache = prefix ? prefix.cache : new KvCache();
   const fed = prefix ? prefix.ids : [];
@@ -159,7 +201,7 @@ export async function generateText(
         break;
       }
       // Up to remaining-1 drafts: a fully accepted draft yields one more token from its last row.
-      const draft = speculate && tokens > 0 ? nextDraft(history, fit.maxNewTokens - tokens - 1, parts.draftTable, opts.temperature > 0) : [];
+      const draft = speculate && tokens > 0 ? nextDraft(history, fit.maxNewTokens - tokens - 1, parts.draftTable, opts.temperature > 0, speculation) : [];
       intact = false;
       let out;
       if (tokens === 0) out = await prefill(parts.decoder, input, cache, fed, parts.prefillChunk, prefix);
@@ -222,6 +264,7 @@ export async function generateText(
     totalMs: end - start,
     promptTokens: context.length,
     reusedPromptTokens: reused,
+    speculation,
   };
 }
 
@@ -237,8 +280,6 @@ export const TABLE_DRAFT = 8;
 const LOOKUP_NGRAM = 3;
 const LOOKUP_MIN = 2;
 
-/** Counters since load, for benchmarks: forward runs that carried a draft, drafted and accepted tokens; runs whose draft came from the table. */
-export const speculation = { runs: 0, drafted: 0, accepted: 0, tableRuns: 0 };
 
 /**
  * The table's drafts are the model's greedy habits; a sampled token matches
@@ -248,11 +289,11 @@ export const speculation = { runs: 0, drafted: 0, accepted: 0, tableRuns: 0 };
 export const SAMPLED_CHAIN_MIN = 0.5;
 
 /** Prompt lookup first (repeats in this text beat the model's habits), else the draft table; at most `room` tokens. */
-export function nextDraft(history: readonly number[], room: number, table?: DraftTable, sampling = false): number[] {
+export function nextDraft(history: readonly number[], room: number, table?: DraftTable, sampling = false, stats?: SpeculationStats): number[] {
   const fromHistory = draftFromHistory(history, Math.min(SPECULATIVE_DRAFT, room));
   if (fromHistory.length > 0 || !table || room <= 0) return fromHistory;
   const fromTable = table.draft(history, Math.min(TABLE_DRAFT, room), sampling ? Math.max(table.chainMin, SAMPLED_CHAIN_MIN) : table.chainMin);
-  if (fromTable.length > 0) speculation.tableRuns++;
+  if (fromTable.length > 0 && stats) stats.tableRuns++;
   return fromTable;
 }
 

@@ -16,7 +16,10 @@ export {
   DEFAULT_SAMPLING,
   SAMPLING_LIMITS,
   SamplingOptionsError,
+  fitToModel,
+  modelLimits,
   parseSamplingOptions,
   samplingOptionsSchema,
   samplingOptionsSchemaFor,
 } from './sampling-options';
+export type { ModelLimits, SamplingAdjustment } from './sampling-options';

@@ -40,6 +40,21 @@ export interface GenerateCallbacks {
   onDelta?: (delta: string) => void;
   /** Stops generation within one step. */
   signal?: AbortSignal;
+  /**
+   * Whose text this is (the extension passes the page's origin). The prefix
+   * cache is only reused between calls with the same key, so one owner's
+   * timing never depends on another's text. Default: one shared key, for
+   * single-user callers (CLIs, benchmarks).
+   */
+  cacheKey?: string;
+}
+
+/** Drafting counters of one call: forward runs that carried a draft, drafted and accepted tokens, runs whose draft came from the table. */
+export interface SpeculationStats {
+  runs: number;
+  drafted: number;
+  accepted: number;
+  tableRuns: number;
 }
 
 export type StopReason = 'eos' | 'max_tokens' | 'sentence_end' | 'aborted';
@@ -56,6 +71,7 @@ export interface GenerationResult {
   promptTokens?: number;
   /** Of those, how many came from the previous call's KV cache instead of being prefilled again. */
   reusedPromptTokens?: number;
+  speculation?: SpeculationStats;
 }
 
 export interface ScoreResult {
@@ -106,10 +122,13 @@ export interface LoadOptions {
   /** Display name for EngineInfo; defaults to the directory's name. */
   name?: string;
   /**
-   * Keep the last generation's KV cache and reuse it when the next prompt's
-   * tokens extend the previous prompt + completion (default true).
+   * Keep the last generation's KV cache per cache key (GenerateCallbacks.cacheKey)
+   * and reuse it when that key's next prompt extends its previous prompt +
+   * completion (default true).
    */
   prefixCache?: boolean;
+  /** How many cache keys keep a prefix cache at once, least recently used dropped first (default 2). */
+  prefixCacheSlots?: number;
   /**
    * Prompts are prefilled in runs of this many tokens aligned to absolute positions
    * (so a reused cache is bit-identical to a fresh prefill); default 128.

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { startGeneration, type GenerationError } from './generation-client';
+import { doneMessage, startGeneration, type GenerationError } from './generation-client';
 import { INTERRUPTED_MESSAGE, KEEPALIVE_INTERVAL_MS, SILENCE_TIMEOUT_MS } from './protocol';
 import { portPair } from './test-support/port-pair';
 
@@ -107,5 +107,17 @@ describe('startGeneration: a silent background', () => {
     expect(events).toEqual(['error:interrupted']);
     await vi.advanceTimersByTimeAsync(SILENCE_TIMEOUT_MS * 2);
     expect(events).toEqual(['error:interrupted']);
+  });
+});
+
+describe('doneMessage', () => {
+  const result = { text: ' a b', tokens: 2, stopReason: 'max_tokens' as const, timeToFirstTokenMs: 1, totalMs: 2 };
+  it('says what the engine clamped, so the user sees why and where to fix it', () => {
+    expect(doneMessage(result)).toBe('Done (2 tokens).');
+    const topK = "Top-k 10000 is more than this model's 8192 tokens; used 8192.";
+    expect(doneMessage({ ...result, adjustments: [{ setting: 'topK', requested: 10000, used: 8192, message: topK }] })).toBe(
+      `Done (2 tokens). Note: ${topK} Change it in the extension's settings.`,
+    );
+    expect(doneMessage({ ...result, text: '', tokens: 0 })).toBe('The model had nothing to add here.');
   });
 });

@@ -180,3 +180,14 @@ export function warmEngine(): Promise<void> {
 export function getEngineStatus(): Promise<EngineStatus | undefined> {
   return ask<EngineStatus>({ type: 'status' });
 }
+
+/**
+ * The line to show when a generation finished: the token count, then what the
+ * engine had to change because the loaded model could not honour a setting
+ * (e.g. top-k above its vocabulary), so the user knows why and what to fix.
+ */
+export function doneMessage(result: GenerationSummary): string {
+  const base = result.text.length === 0 ? 'The model had nothing to add here.' : `Done (${result.tokens} tokens).`;
+  const notes = (result.adjustments ?? []).map((a) => a.message);
+  return notes.length === 0 ? base : `${base} Note: ${notes.join(' ')} Change it in the extension's settings.`;
+}

@@ -8,11 +8,14 @@
  * clear reason instead of reaching the engine.
  *
  * Two transports:
- *  - Streams use a `runtime.connect` Port per generation. The Port is bound to
- *    the sender's tab+frame, so the background relays deltas to exactly the
- *    right frame without bookkeeping. A killed service worker shows up as the
- *    Port's `onDisconnect` — or, since Chromium does not always disconnect
- *    Ports of a stopped worker, as KEEPALIVE silence (see below).
+ *  - Streams use a `runtime.connect` Port per generation from the client to
+ *    the background. The Port is bound to the sender's tab+frame, so the
+ *    background relays deltas to exactly the right frame without bookkeeping.
+ *    The background reaches the engine over one Port that the offscreen
+ *    document opens to it (ENGINE_PORT), carrying one logical Port per
+ *    generation (EngineLinkMessage, port-mux.ts). A killed service worker
+ *    shows up as `onDisconnect` on both sides at once (see ENGINE_PORT), with
+ *    KEEPALIVE silence as a fallback.
  *  - One-shot requests (warm, status, trigger) use `runtime.sendMessage` /
  *    `tabs.sendMessage` and reply with a typed response.
  */
@@ -24,21 +27,51 @@ import { z } from 'zod';
 
 /** Content script / popup → background: one Port per generation. */
 export const GENERATE_PORT = 'aa:generate';
-/** Background → offscreen document: one Port per generation. */
+/**
+ * Offscreen document → background: the one link that carries every
+ * generation. The offscreen document opens it (on start, and when the
+ * background asks with `engine:connect`) and has no runtime.onConnect
+ * listener at all. That matters: Chrome delivers a client's GENERATE_PORT to
+ * every extension context that listens for connections, and closes it for
+ * the client only when all of them are gone; an offscreen listener that
+ * merely ignored the Port kept it open after the worker died, so the client
+ * never heard the disconnect. With the background as the only receiver, a
+ * killed worker disconnects the client's Port and this link at once.
+ */
 export const ENGINE_PORT = 'aa:engine';
 
 /**
- * Liveness on both generation Ports. While a generation is loading or
- * running, the background posts `keepalive` every KEEPALIVE_INTERVAL_MS on
- * the client Port and on the engine Port. A receiver that hears nothing
- * (no loading / delta / keepalive) for SILENCE_TIMEOUT_MS treats the other
- * side as gone: the client reports `interrupted`, the engine cancels. This
- * does not rely on Chrome disconnecting the Ports of a stopped worker, which
- * headless Chromium 156 does not do. The timeout is five intervals so a busy
- * worker (settings read, offscreen creation) is never mistaken for a dead one.
+ * Fallback liveness on both generation Ports, for a worker that is gone
+ * without its Ports being closed (the disconnect above is what reports a
+ * killed worker within 2 s). While a generation is loading or running, the
+ * background posts `keepalive` every KEEPALIVE_INTERVAL_MS on the client Port
+ * and on the engine job. A receiver that hears nothing (no loading / delta /
+ * keepalive) for SILENCE_TIMEOUT_MS treats the other side as gone: the client
+ * reports `interrupted`, the engine cancels. The timeout is five intervals, so
+ * a worker whose timers run late on a loaded machine is never mistaken for a
+ * dead one (awaits do not delay them; the worker does no long synchronous work).
  */
 export const KEEPALIVE_INTERVAL_MS = 2_000;
 export const SILENCE_TIMEOUT_MS = 10_000;
+
+/**
+ * Most generations one tab (or our own pages together) may have queued or
+ * running in the engine at once; more are refused with `busy`. The engine
+ * runs one generation at a time, so without a cap one page could queue
+ * enough work to keep another tab waiting indefinitely.
+ */
+export const MAX_JOBS_PER_TAB = 3;
+
+/**
+ * A running generation that produces nothing for this long is treated as a
+ * hung engine: the job fails with `engine-stalled` and the engine is
+ * disposed and loaded again. A step of the bundled model takes tens of
+ * milliseconds and a full-window prefill well under a second.
+ */
+export const PROGRESS_TIMEOUT_MS = 15_000;
+
+/** After this many engine failures in a row (hangs, crashes) the offscreen document is re-created. */
+export const MAX_ENGINE_FAILURES = 2;
 
 /** Longest prompt we forward; longer prompts keep their tail (the text right before the caret). */
 export const MAX_PROMPT_CHARS = 4000;
@@ -73,6 +106,15 @@ export type ClientPortMessage = z.input<typeof ClientPortMessage>;
 
 export const STOP_REASONS = ['eos', 'max_tokens', 'sentence_end', 'aborted'] as const;
 
+/** A setting the loaded model could not honour, and what was used instead (lib/engine fitToModel). */
+export const SettingAdjustment = z.object({
+  setting: z.enum(['topK', 'maxNewTokens']),
+  requested: z.number(),
+  used: z.number(),
+  message: z.string().max(300),
+});
+export type SettingAdjustment = z.infer<typeof SettingAdjustment>;
+
 /** Summary sent when a generation ends normally (or was aborted by a newer request). */
 export const GenerationSummary = z.object({
   tokens: z.number().int().nonnegative(),
@@ -81,6 +123,8 @@ export const GenerationSummary = z.object({
   text: z.string(),
   timeToFirstTokenMs: z.number().nonnegative(),
   totalMs: z.number().nonnegative(),
+  /** Settings clamped to the model for this generation; absent when none were. */
+  adjustments: z.array(SettingAdjustment).max(4).optional(),
 });
 export type GenerationSummary = z.infer<typeof GenerationSummary>;
 
@@ -92,6 +136,8 @@ export const ERROR_CODES = [
   'interrupted', // the worker / offscreen document went away mid-generation
   'superseded', // a newer request for the same field replaced this one
   'extension-reloaded', // this content script belongs to an old copy of the extension
+  'busy', // this tab already has MAX_JOBS_PER_TAB generations waiting
+  'engine-stalled', // the engine made no progress for PROGRESS_TIMEOUT_MS and is being restarted
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -112,6 +158,8 @@ export type ServerPortMessage = z.infer<typeof ServerPortMessage>;
 export const INTERRUPTED_MESSAGE = 'Generation interrupted: the extension restarted. Click Generate to try again.';
 export const EMPTY_PROMPT_MESSAGE = 'Type some text first';
 export const EXTENSION_RELOADED_MESSAGE = 'The extension was updated or reloaded. Reload this page to use it again.';
+export const BUSY_MESSAGE = `This tab already has ${MAX_JOBS_PER_TAB} generations waiting. Wait for one to finish, then try again.`;
+export const STALLED_MESSAGE = 'The model stopped responding and is being restarted. Click Generate to try again.';
 
 // ---------------------------------------------------------------------------
 // Engine stream: background <-> offscreen document
@@ -126,19 +174,45 @@ export const EngineGenerateRequest = z.object({
   type: z.literal('engine:generate'),
   /** tab:frame:fieldId — the unit of "one generation at a time". */
   fieldKey: z.string().min(1).max(400),
+  /** `tab<id>`, or `page` for our own pages — the unit of MAX_JOBS_PER_TAB. */
+  owner: z.string().min(1).max(100),
+  /** The page's origin (opaque origins: their document) — whose prefix cache the engine may reuse. */
+  cacheKey: z.string().min(1).max(600),
   prompt: z.string().min(1).max(MAX_PROMPT_CHARS),
   options: z.record(z.string(), z.unknown()),
   /** Minutes of inactivity before the model is unloaded (0 = never). */
   idleUnloadMinutes: z.number().nonnegative(),
   /** Test builds only: release events every N ms so e2e tests can stop a running stream (offscreen/paced-sink.ts). */
   testPaceMs: z.number().int().min(0).max(1000).optional(),
+  /**
+   * Test builds only: make this generation's engine hang (never answer),
+   * crash (throw) or run slowly, to exercise the progress timeout, the engine
+   * restart and the per-tab cap (offscreen/test-faults.ts). The background sets it from storage.session,
+   * which content scripts cannot write.
+   */
+  testFault: z.enum(['hang', 'crash', 'slow']).optional(),
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 
 export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, CancelRequest, KeepaliveMessage]);
 export type EnginePortClientMessage = z.infer<typeof EnginePortClientMessage>;
-/** Offscreen → background on an ENGINE_PORT: same shapes the background relays to the client. */
+/** Offscreen → background on an engine job: same shapes the background relays to the client. */
 export const EnginePortServerMessage = ServerPortMessage;
+
+/**
+ * Frames on the ENGINE_PORT link. Each generation is a logical Port (a job)
+ * that the background opens; its messages are the Engine* messages above,
+ * parsed by the job's own handler. `restart-document` goes the other way:
+ * the offscreen document asks to be replaced after MAX_ENGINE_FAILURES.
+ */
+const JobId = z.string().min(1).max(64);
+export const EngineLinkMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job-open'), job: JobId }),
+  z.object({ type: z.literal('job'), job: JobId, message: z.unknown() }),
+  z.object({ type: z.literal('job-closed'), job: JobId }),
+  z.object({ type: z.literal('restart-document'), reason: z.string().max(500) }),
+]);
+export type EngineLinkMessage = z.infer<typeof EngineLinkMessage>;
 
 // ---------------------------------------------------------------------------
 // One-shot messages (runtime.sendMessage / tabs.sendMessage)
@@ -155,6 +229,8 @@ export const EngineStatus = z.object({
   threads: z.number().optional(),
   crossOriginIsolated: z.boolean().optional(),
   error: z.string().optional(),
+  /** Present once loaded: what the settings may ask of this model (lib/engine modelLimits). */
+  limits: z.object({ topK: z.number(), maxNewTokens: z.number(), contextLength: z.number() }).optional(),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;
 
@@ -170,6 +246,8 @@ export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 export const OffscreenRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('engine:warm'), target: z.literal('offscreen'), idleUnloadMinutes: z.number().nonnegative() }),
   z.object({ type: z.literal('engine:status'), target: z.literal('offscreen') }),
+  /** Open the ENGINE_PORT link now (the worker restarted, or the link dropped). */
+  z.object({ type: z.literal('engine:connect'), target: z.literal('offscreen') }),
 ]);
 export type OffscreenRequest = z.infer<typeof OffscreenRequest>;
 

@@ -8,7 +8,7 @@
  */
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
-import { DEFAULT_SAMPLING, samplingOptionsSchema } from '../engine/sampling-options';
+import { DEFAULT_SAMPLING, samplingOptionsSchema, samplingOptionsSchemaFor, type ModelLimits } from '../engine/sampling-options';
 import type { SamplingOptions } from '../engine/types';
 
 /** The sampling fields the popup exposes (seed / token healing stay engine defaults). */
@@ -43,9 +43,14 @@ function pickSampling(source: SamplingOptions): Settings['sampling'] {
   return Object.fromEntries(SAMPLING_FIELDS.map((k) => [k, source[k]])) as Settings['sampling'];
 }
 
-/** Validates one field; returns the error message or undefined. */
-export function validateField(field: SamplingField | 'idleUnloadMinutes', value: unknown): string | undefined {
-  const schema = field === 'idleUnloadMinutes' ? idleUnloadSchema : samplingOptionsSchema.shape[field];
+/**
+ * Validates one field; returns the error message or undefined. With the
+ * loaded model's limits (EngineStatus.limits), top-k and max new tokens are
+ * checked against what that model allows, and the message names the limit.
+ */
+export function validateField(field: SamplingField | 'idleUnloadMinutes', value: unknown, limits?: ModelLimits): string | undefined {
+  const sampling = limits ? samplingOptionsSchemaFor(limits) : samplingOptionsSchema;
+  const schema = field === 'idleUnloadMinutes' ? idleUnloadSchema : sampling.shape[field];
   const result = schema.safeParse(value);
   return result.success ? undefined : (result.error.issues[0]?.message ?? `${field} is invalid`);
 }
@@ -53,10 +58,10 @@ export function validateField(field: SamplingField | 'idleUnloadMinutes', value:
 export type SettingsErrors = Partial<Record<SamplingField | 'idleUnloadMinutes', string>>;
 
 /** Validates a whole settings object; errors are keyed by field so the popup can show each beside its input. */
-export function validateSettings(input: Settings): { ok: true; settings: Settings } | { ok: false; errors: SettingsErrors } {
+export function validateSettings(input: Settings, limits?: ModelLimits): { ok: true; settings: Settings } | { ok: false; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
   for (const field of SAMPLING_FIELDS) {
-    const message = validateField(field, input.sampling?.[field]);
+    const message = validateField(field, input.sampling?.[field], limits);
     if (message) errors[field] = message;
   }
   const idle = validateField('idleUnloadMinutes', input.idleUnloadMinutes);
@@ -84,9 +89,9 @@ export async function loadSettings(): Promise<Settings> {
   };
 }
 
-/** Validates and saves; nothing is written when any field is invalid. */
-export async function saveSettings(input: Settings): Promise<{ ok: true } | { ok: false; errors: SettingsErrors }> {
-  const result = validateSettings(input);
+/** Validates (against the loaded model's limits when known) and saves; nothing is written when any field is invalid. */
+export async function saveSettings(input: Settings, limits?: ModelLimits): Promise<{ ok: true } | { ok: false; errors: SettingsErrors }> {
+  const result = validateSettings(input, limits);
   if (!result.ok) return result;
   await settingsItem.setValue(result.settings);
   return { ok: true };

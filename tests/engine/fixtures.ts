@@ -44,3 +44,13 @@ export async function openDecoder(dir: string, file: string) {
 }
 
 export const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false } as const;
+
+/** Sums the drafting counters of the calls a test made (each GenerationResult carries its own). */
+export function tally() {
+  const sum = { runs: 0, drafted: 0, accepted: 0, tableRuns: 0 };
+  const add = <T extends { speculation?: typeof sum }>(result: T): T => {
+    for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += result.speculation?.[k] ?? 0;
+    return result;
+  };
+  return { sum, add };
+}

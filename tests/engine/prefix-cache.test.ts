@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../lib/engine/index';
-import { PrefixCache } from '../../lib/engine/generator';
+import { PrefixCache, PrefixCaches } from '../../lib/engine/generator';
 import { GREEDY, TINY, readReference } from './fixtures';
 
 const ref = readReference();
@@ -83,5 +83,39 @@ describe('prefix KV cache between consecutive generations', () => {
     fill(150, 128);
     expect(pc.adopt([...ids.slice(0, 50), -1, -1])).toBe(0);
     expect(pc.ids).toEqual([]);
+  });
+
+  it('is kept per cache key: another origin never reuses it, the same origin typing on still does', async () => {
+    const engine = await loadEngine(TINY, { prefillChunk: 32 });
+    try {
+      const a = 'https://a.example';
+      const b = 'https://b.example';
+      const text = long(0);
+      const first = await engine.generate(text, G, { cacheKey: a });
+      expect(first.reusedPromptTokens).toBe(0);
+      // Same prompt from another site: full prefill, whatever a.example typed.
+      const other = await engine.generate(text + first.text, G, { cacheKey: b });
+      expect(other.promptTokens).toBeGreaterThan(64);
+      expect(other.reusedPromptTokens).toBe(0);
+      // a.example typing on keeps its speed, even after b.example ran in between.
+      const typed = await engine.generate(text + first.text + ' and', G, { cacheKey: a });
+      expect(typed.reusedPromptTokens).toBeGreaterThanOrEqual(64);
+      // b.example continuing its own text reuses its own cache.
+      const otherAgain = await engine.generate(text + first.text + ' and', G, { cacheKey: b });
+      expect(otherAgain.reusedPromptTokens).toBeGreaterThanOrEqual(64);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('drops the least recently used key beyond its slots', () => {
+    const caches = new PrefixCaches(32, 2);
+    const a = caches.for('a');
+    caches.for('b');
+    expect(caches.for('a')).toBe(a);
+    caches.for('c');
+    expect(caches.keys).toEqual(['a', 'c']);
+    expect(caches.for('b')).not.toBe(a);
+    expect(caches.keys).toEqual(['c', 'b']);
   });
 });

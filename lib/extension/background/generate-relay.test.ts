@@ -7,14 +7,14 @@ import { INTERRUPTED_MESSAGE, KEEPALIVE_INTERVAL_MS } from '../protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { relayGeneration, type RelayDeps } from './generate-relay';
 import { portPair } from '../test-support/port-pair';
-import type { SenderLike } from './sender-check';
+import type { SenderLike } from '../ports';
 
 const ID = 'our-id';
 const ORIGIN = `chrome-extension://${ID}`;
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-function setup(sender: SenderLike, settings: Settings = DEFAULT_SETTINGS as Settings) {
+function setup(sender: SenderLike, settings: Settings = DEFAULT_SETTINGS as Settings, extra: Partial<RelayDeps> = {}) {
   const [clientSide, backgroundSide] = portPair('aa:generate', sender);
   const engines: Array<ReturnType<typeof portPair>[0]> = [];
   const deps: RelayDeps = {
@@ -26,6 +26,7 @@ function setup(sender: SenderLike, settings: Settings = DEFAULT_SETTINGS as Sett
       engines.push(offscreen);
       return bg;
     },
+    ...extra,
   };
   relayGeneration(backgroundSide, deps);
   return { client: clientSide, engines };
@@ -57,13 +58,15 @@ describe('relayGeneration', () => {
 
   it('forwards the request with the current settings and a tab/frame field key, and relays the stream', async () => {
     const settings = { ...DEFAULT_SETTINGS, sampling: { ...DEFAULT_SETTINGS.sampling, maxNewTokens: 5 } } as Settings;
-    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 2 }, settings);
+    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 2, origin: 'https://example.org' }, settings);
     client.postMessage({ type: 'generate', fieldId: 'field-1', prompt: 'We propose' });
     await tick();
     const engine = engines[0]!;
     expect(engine.received[0]).toMatchObject({
       type: 'engine:generate',
       fieldKey: 'tab4:frame2:field-1',
+      owner: 'tab4',
+      cacheKey: 'https://example.org',
       prompt: 'We propose',
       options: { maxNewTokens: 5 },
       idleUnloadMinutes: 10,
@@ -132,5 +135,33 @@ describe('relayGeneration', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('engine going away before any text: the request goes once more to a fresh engine', async () => {
+    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0, origin: 'https://example.org' });
+    client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+    await tick();
+    // The document was replaced while this job waited in its queue.
+    engines[0]!.postMessage({ type: 'loading' });
+    engines[0]!.disconnect();
+    await tick();
+    expect(engines).toHaveLength(2);
+    expect(engines[1]!.received[0]).toEqual(engines[0]!.received[0]);
+    expect(client.closed).toBe(false);
+    // Only once: losing the second one too is an interruption.
+    engines[1]!.disconnect();
+    await tick();
+    expect(engines).toHaveLength(2);
+    expect(client.received.at(-1)).toEqual({ type: 'error', code: 'interrupted', message: INTERRUPTED_MESSAGE });
+  });
+
+  it('passes the test build\'s fault to the engine only when the test hook gives one', async () => {
+    const hung = setup({ id: ID, tab: { id: 4 }, frameId: 0 }, undefined, { testFault: async () => 'hang' });
+    hung.client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+    const plain = setup({ id: ID, tab: { id: 5 }, frameId: 0 });
+    plain.client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+    await tick();
+    expect(hung.engines[0]!.received[0]).toMatchObject({ testFault: 'hang' });
+    expect(plain.engines[0]!.received[0]).not.toHaveProperty('testFault');
   });
 });

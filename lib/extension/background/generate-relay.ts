@@ -2,13 +2,15 @@
  * Relays one generation: client Port (content script / popup) ⇄ engine Port
  * (offscreen document). The background holds no generation state of its
  * own, so a worker restart loses nothing but the Ports, and both ends notice
- * that through onDisconnect:
+ * that through onDisconnect at once (protocol.ts ENGINE_PORT):
  *  - the client gets INTERRUPTED_MESSAGE (text already inserted stays);
  *  - the offscreen router cancels the generation.
- * Chromium does not always disconnect those Ports when it stops the worker,
- * so while a generation is alive the relay also posts `keepalive` on both
- * every KEEPALIVE_INTERVAL_MS; when the worker dies the keepalives stop and
- * each end gives up after SILENCE_TIMEOUT_MS (protocol.ts).
+ * As a fallback for Ports that are not closed, the relay also posts
+ * `keepalive` on both every KEEPALIVE_INTERVAL_MS while a generation is
+ * alive, and each end gives up after SILENCE_TIMEOUT_MS of silence.
+ * If the engine side goes away before any text arrived (the document was
+ * replaced after repeated engine failures, or crashed), the request is sent
+ * once more to a fresh engine instead of failing: it was only queued.
  * Settings are read per request, so a popup change applies to the next one.
  */
 import {
@@ -23,8 +25,8 @@ import {
 import type { Settings } from '../settings';
 import { samplingFromSettings } from '../settings';
 import { startKeepalive } from '../keepalive';
-import type { PortLike } from './port';
-import { classifySender, fieldKeyFor } from './sender-check';
+import type { PortLike } from '../ports';
+import { classifySender, fieldKeyFor, ownerKeysFor } from './sender-check';
 
 export interface RelayDeps {
   runtimeId: string;
@@ -34,6 +36,8 @@ export interface RelayDeps {
   connectEngine(): Promise<PortLike>;
   /** Test builds only: see EngineGenerateRequest.testPaceMs. */
   testPaceMs?(): Promise<number>;
+  /** Test builds only: see EngineGenerateRequest.testFault. */
+  testFault?(): Promise<EngineGenerateRequest['testFault']>;
   /** Defaults to KEEPALIVE_INTERVAL_MS. */
   keepaliveIntervalMs?: number;
 }
@@ -106,39 +110,51 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
         // Engine Port gone; its onDisconnect ends the relay.
       }
     }, deps.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS);
+    const attach = async (request: EngineGenerateRequest, retried: boolean): Promise<void> => {
+      const port = await deps.connectEngine();
+      if (closed) return port.disconnect();
+      engine = port;
+      let finished = false;
+      let streamed = false;
+      port.onMessage.addListener((rawReply) => {
+        const reply = parseMessage(EnginePortServerMessage, rawReply);
+        if (!reply.ok) return end({ type: 'error', code: 'engine-failed', message: `Bad engine reply: ${reply.error}` });
+        if (reply.data.type === 'done' || reply.data.type === 'error') {
+          finished = true;
+          return end(reply.data);
+        }
+        if (reply.data.type === 'delta') streamed = true;
+        // The engine sends no keepalive of its own; ours goes out on the timer above.
+        if (reply.data.type !== 'keepalive') send(reply.data);
+      });
+      port.onDisconnect.addListener(() => {
+        if (finished || closed) return;
+        if (!streamed && !retried) {
+          engine = undefined;
+          attach(request, true).catch(failToStart);
+          return;
+        }
+        end({ type: 'error', code: 'interrupted', message: INTERRUPTED_MESSAGE });
+      });
+      port.postMessage(request);
+    };
+    const failToStart = (error: unknown) =>
+      end({ type: 'error', code: 'engine-failed', message: `Could not start the model: ${(error as Error).message}` });
     void (async () => {
-      try {
-        const settings = await deps.loadSettings();
-        const request: EngineGenerateRequest = {
-          type: 'engine:generate',
-          fieldKey: fieldKeyFor(sender, message.fieldId),
-          prompt: message.prompt,
-          options: { ...samplingFromSettings(settings) },
-          idleUnloadMinutes: settings.idleUnloadMinutes,
-        };
-        const pace = (await deps.testPaceMs?.()) ?? 0;
-        if (pace > 0) request.testPaceMs = pace;
-        const port = await deps.connectEngine();
-        if (closed) return port.disconnect();
-        engine = port;
-        let finished = false;
-        port.onMessage.addListener((rawReply) => {
-          const reply = parseMessage(EnginePortServerMessage, rawReply);
-          if (!reply.ok) return end({ type: 'error', code: 'engine-failed', message: `Bad engine reply: ${reply.error}` });
-          if (reply.data.type === 'done' || reply.data.type === 'error') {
-            finished = true;
-            return end(reply.data);
-          }
-          // The engine sends no keepalive of its own; ours goes out on the timer above.
-          if (reply.data.type !== 'keepalive') send(reply.data);
-        });
-        port.onDisconnect.addListener(() => {
-          if (!finished) end({ type: 'error', code: 'interrupted', message: INTERRUPTED_MESSAGE });
-        });
-        port.postMessage(request);
-      } catch (error) {
-        end({ type: 'error', code: 'engine-failed', message: `Could not start the model: ${(error as Error).message}` });
-      }
-    })();
+      const settings = await deps.loadSettings();
+      const request: EngineGenerateRequest = {
+        type: 'engine:generate',
+        fieldKey: fieldKeyFor(sender, message.fieldId),
+        ...ownerKeysFor(sender),
+        prompt: message.prompt,
+        options: { ...samplingFromSettings(settings) },
+        idleUnloadMinutes: settings.idleUnloadMinutes,
+      };
+      const pace = (await deps.testPaceMs?.()) ?? 0;
+      if (pace > 0) request.testPaceMs = pace;
+      const fault = await deps.testFault?.();
+      if (fault) request.testFault = fault;
+      await attach(request, false);
+    })().catch(failToStart);
   });
 }

@@ -5,9 +5,6 @@
  * instance ("Only a single offscreen document may be created") counts as
  * success.
  */
-import { browser } from 'wxt/browser';
-import { ENGINE_PORT } from '../protocol';
-import type { PortLike } from './port';
 
 export const OFFSCREEN_PATH = 'offscreen.html';
 
@@ -55,10 +52,16 @@ async function ensureOffscreenReady(): Promise<void> {
   throw new Error('the engine page did not start');
 }
 
-/** Connects to the engine page, creating it first if needed. */
-export async function connectEngine(): Promise<PortLike> {
-  await ensureOffscreenReady();
-  return chrome.runtime.connect({ name: ENGINE_PORT }) as unknown as PortLike;
+/** Asks the engine page to open its ENGINE_PORT link to us; false when it does not answer (yet). */
+export async function requestEngineLink(): Promise<boolean> {
+  const reply: unknown = await chrome.runtime.sendMessage({ type: 'engine:connect', target: 'offscreen' }).catch(() => undefined);
+  return reply !== undefined && reply !== null;
+}
+
+/** Closes the engine page (it asked to be replaced); the next request creates a new one. */
+export async function closeOffscreenDocument(): Promise<void> {
+  if (!(await hasOffscreenDocument(chrome.runtime.getURL(`/${OFFSCREEN_PATH}`)))) return;
+  await chrome.offscreen.closeDocument();
 }
 
 /** One-shot request to the offscreen document, creating it first when `create` is set. */

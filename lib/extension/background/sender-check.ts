@@ -5,16 +5,10 @@
  * (another extension, a web page via externally_connectable, a content script
  * without a tab) is rejected with a reason that ends up in the error message.
  */
-export interface SenderLike {
-  id?: string;
-  url?: string;
-  origin?: string;
-  frameId?: number;
-  tab?: { id?: number };
-}
+import type { SenderLike } from '../ports';
 
 export type SenderKind =
-  | { kind: 'content'; tabId: number; frameId: number }
+  | { kind: 'content'; tabId: number; frameId: number; origin?: string; documentId?: string }
   | { kind: 'extension-page'; url: string }
   | { kind: 'rejected'; reason: string };
 
@@ -23,7 +17,10 @@ export function classifySender(sender: SenderLike | undefined, runtimeId: string
   if (sender.id !== runtimeId) return { kind: 'rejected', reason: 'message from another extension or a web page' };
   if (sender.tab) {
     if (typeof sender.tab.id !== 'number' || sender.tab.id < 0) return { kind: 'rejected', reason: 'content script without a tab id' };
-    return { kind: 'content', tabId: sender.tab.id, frameId: sender.frameId ?? 0 };
+    const who: Extract<SenderKind, { kind: 'content' }> = { kind: 'content', tabId: sender.tab.id, frameId: sender.frameId ?? 0 };
+    if (sender.origin) who.origin = sender.origin;
+    if (sender.documentId) who.documentId = sender.documentId;
+    return who;
   }
   if (typeof sender.url === 'string' && sender.url.startsWith(`${extensionOrigin}/`)) {
     return { kind: 'extension-page', url: sender.url };
@@ -34,4 +31,19 @@ export function classifySender(sender: SenderLike | undefined, runtimeId: string
 /** The unit of "one generation at a time": a field in one frame of one tab (or one extension page). */
 export function fieldKeyFor(sender: Exclude<SenderKind, { kind: 'rejected' }>, fieldId: string): string {
   return sender.kind === 'content' ? `tab${sender.tabId}:frame${sender.frameId}:${fieldId}` : `page:${fieldId}`;
+}
+
+/**
+ * Who a generation belongs to, for the engine: `owner` is the tab (the unit
+ * of MAX_JOBS_PER_TAB), `cacheKey` the page's origin (the engine reuses a
+ * prefix cache only for the same key, so a page's timing never depends on
+ * another site's text). Opaque origins all read "null", so those are keyed by
+ * their own document instead.
+ */
+export function ownerKeysFor(sender: Exclude<SenderKind, { kind: 'rejected' }>): { owner: string; cacheKey: string } {
+  // Our own pages (popup, try-it box) are one party: the user.
+  if (sender.kind === 'extension-page') return { owner: 'page', cacheKey: 'extension' };
+  const owner = `tab${sender.tabId}`;
+  const tupleOrigin = sender.origin && sender.origin !== 'null' ? sender.origin : undefined;
+  return { owner, cacheKey: tupleOrigin ?? `opaque:${owner}:frame${sender.frameId}:${sender.documentId ?? 'unknown'}` };
 }

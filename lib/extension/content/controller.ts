@@ -5,7 +5,7 @@
  * drop, dictation), done, error or a killed service worker. Text already
  * inserted always stays.
  */
-import { startGeneration, warmEngine, type GenerationHandle } from '../generation-client';
+import { doneMessage, startGeneration, warmEngine, type GenerationHandle } from '../generation-client';
 import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../protocol';
 import { editingHost, fieldFromEvent, fieldId, focusedField, type Field } from './fields';
 import { GenerateButton } from './generate-button';
@@ -140,7 +140,8 @@ export class GenericController {
           this.finish();
           this.ui.host.dataset.lastTokens = String(result.tokens);
           this.ui.host.dataset.lastStopReason = result.stopReason;
-          this.ui.say(result.text.length === 0 ? 'The model had nothing to add here.' : `Done (${result.tokens} tokens).`, 3000);
+          // A setting the model could not honour is named, so the user can fix it.
+          this.ui.say(doneMessage(result), result.adjustments?.length ? 8000 : 3000);
         },
         onError: (error) => {
           this.finish();

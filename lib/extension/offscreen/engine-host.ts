@@ -4,6 +4,7 @@
  * unloads it after a configurable idle time so an idle browser gets its
  * memory back. The next request loads it again.
  */
+import { modelLimits } from '../../engine/sampling-options';
 import type { Engine, EngineInfo } from '../../engine/types';
 import type { EngineStatus } from '../protocol';
 
@@ -42,7 +43,7 @@ export class EngineHost {
     const extra = this.options.describe?.() ?? {};
     if (this.engine) {
       const { name, modelBytes, threads } = this.engine.info;
-      return { state: 'ready', name, modelBytes, threads, ...extra };
+      return { state: 'ready', name, modelBytes, threads, limits: modelLimits(this.engine.info), ...extra };
     }
     if (this.loading) return { state: 'loading', ...extra };
     if (this.lastError) return { state: 'error', error: this.lastError, ...extra };
@@ -82,6 +83,16 @@ export class EngineHost {
     const engine = this.engine;
     this.engine = undefined;
     await engine?.dispose();
+  }
+
+  /**
+   * Drops an engine that hung or crashed, so the next acquire loads a fresh
+   * one. Its disposal is not awaited: a hung engine's queue never drains.
+   */
+  discard(engine: Engine): void {
+    if (this.engine !== engine) return;
+    this.engine = undefined;
+    void engine.dispose().catch(() => undefined);
   }
 
   private ensureLoaded(): Promise<Engine> {

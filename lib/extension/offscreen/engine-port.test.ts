@@ -30,6 +30,8 @@ function open(fieldKey: string, maxNewTokens: number, testPaceMs?: number) {
   background.postMessage({
     type: 'engine:generate',
     fieldKey,
+    owner: `tab-${fieldKey}`,
+    cacheKey: 'https://a.example',
     prompt: 'We propose a',
     options: { ...DEFAULT_SAMPLING, maxNewTokens, stopAtSentenceEnd: false, ignoreEos: true },
     idleUnloadMinutes: 10,

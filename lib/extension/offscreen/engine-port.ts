@@ -1,16 +1,16 @@
 /**
- * One ENGINE_PORT from the background: parses its messages, starts the
- * generation on the router, streams the sink's events back, and cancels the
- * generation when the background goes away — on disconnect, or when the
- * background's keepalives stop (Chromium does not always disconnect the
- * Ports of a service worker it stopped; protocol.ts KEEPALIVE_INTERVAL_MS).
+ * One engine job from the background (a logical Port on the ENGINE_PORT
+ * link, port-mux.ts): parses its messages, starts the generation on the
+ * router, streams the sink's events back, and cancels the generation when the
+ * background goes away — on disconnect (the link drops with a killed worker),
+ * or when the background's keepalives stop (protocol.ts KEEPALIVE_INTERVAL_MS).
  * Cancelling matters beyond this Port: the router runs one generation at a
  * time, so an orphan would hold up every other field's next request.
  */
 import { parseSamplingOptions } from '../../engine/sampling-options';
 import { silenceWatchdog, type SilenceWatchdog } from '../keepalive';
-import { EnginePortClientMessage, SILENCE_TIMEOUT_MS, parseMessage, type ServerPortMessage } from '../protocol';
-import type { PortLike } from '../background/port';
+import { EnginePortClientMessage, SILENCE_TIMEOUT_MS, parseMessage, type GenerationSummary, type ServerPortMessage } from '../protocol';
+import type { PortLike } from '../ports';
 import type { GenerationRouter, GenerationSink } from './generation-router';
 import type { pacedSink } from './paced-sink';
 
@@ -66,12 +66,11 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
     let sink: GenerationSink = {
       loading: () => post({ type: 'loading' }),
       delta: (text) => post({ type: 'delta', text }),
-      done: (r) => {
+      done: (r, adjustments) => {
         watchdog?.stop();
-        post({
-          type: 'done',
-          result: { text: r.text, tokens: r.tokens, stopReason: r.stopReason, timeToFirstTokenMs: r.timeToFirstTokenMs, totalMs: r.totalMs },
-        });
+        const result: GenerationSummary = { text: r.text, tokens: r.tokens, stopReason: r.stopReason, timeToFirstTokenMs: r.timeToFirstTokenMs, totalMs: r.totalMs };
+        if (adjustments.length > 0) result.adjustments = adjustments;
+        post({ type: 'done', result });
       },
       error: (code, text) => {
         watchdog?.stop();
@@ -91,9 +90,7 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
         // Already closed.
       }
     });
-    handle = options.router.start(
-      { fieldKey: message.fieldKey, prompt: message.prompt, options: sampling, idleUnloadMinutes: message.idleUnloadMinutes },
-      sink,
-    );
+    const { fieldKey, owner, cacheKey, prompt, idleUnloadMinutes, testFault } = message;
+    handle = options.router.start({ fieldKey, owner, cacheKey, prompt, options: sampling, idleUnloadMinutes, testFault }, sink);
   });
 }

@@ -5,16 +5,20 @@
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../engine';
-import { DEFAULT_SAMPLING } from '../../engine/sampling-options';
+import { DEFAULT_SAMPLING, type SamplingAdjustment } from '../../engine/sampling-options';
 import type { Engine, GenerationResult } from '../../engine/types';
-import type { ErrorCode } from '../protocol';
+import { BUSY_MESSAGE, STALLED_MESSAGE, type ErrorCode } from '../protocol';
 import { EngineHost } from './engine-host';
-import { GenerationRouter, type GenerationSink } from './generation-router';
+import { GenerationRouter, type GenerationSink, type RouteRequest } from './generation-router';
+import { faultyEngine } from './test-faults';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../tests/fixtures/tiny-gpt2');
 
 function recorder() {
   const events: string[] = [];
+  const errors: string[] = [];
+  let result: GenerationResult | undefined;
+  let adjustments: SamplingAdjustment[] = [];
   let text = '';
   let resolveEnd: (v: string) => void;
   const ended = new Promise<string>((r) => (resolveEnd = r));
@@ -24,16 +28,19 @@ function recorder() {
       text += t;
       events.push('delta');
     },
-    done: (r: GenerationResult) => {
+    done: (r: GenerationResult, adj: SamplingAdjustment[]) => {
+      result = r;
+      adjustments = adj;
       events.push(`done:${r.stopReason}`);
       resolveEnd('done');
     },
-    error: (code: ErrorCode) => {
+    error: (code: ErrorCode, message: string) => {
+      errors.push(message);
       events.push(`error:${code}`);
       resolveEnd(code);
     },
   };
-  return { sink, events, ended, text: () => text };
+  return { sink, events, errors, ended, text: () => text, result: () => result, adjustments: () => adjustments };
 }
 
 const loads: Engine[] = [];
@@ -46,6 +53,16 @@ const host = new EngineHost({
 });
 const router = new GenerationRouter(host);
 const options = { ...DEFAULT_SAMPLING, maxNewTokens: 12, seed: 1, stopAtSentenceEnd: false };
+/** A request from tab 1 (owner and cache key as the background computes them) unless `extra` says otherwise. */
+const req = (fieldKey: string, prompt: string, extra: Partial<RouteRequest> = {}): RouteRequest => ({
+  fieldKey,
+  owner: 'tab1',
+  cacheKey: 'https://a.example',
+  prompt,
+  options,
+  idleUnloadMinutes: 10,
+  ...extra,
+});
 
 afterAll(() => host.unload());
 
@@ -54,8 +71,8 @@ describe('GenerationRouter', () => {
     const a = recorder();
     let final = '';
     router.start(
-      { fieldKey: '1:0:a', prompt: 'We propose a', options, idleUnloadMinutes: 10 },
-      { ...a.sink, done: (r) => ((final = r.text), a.sink.done(r)) },
+      req('1:0:a', 'We propose a'),
+      { ...a.sink, done: (r, adj) => ((final = r.text), a.sink.done(r, adj)) },
     );
     expect(await a.ended).toBe('done');
     expect(a.events[0]).toBe('loading');
@@ -63,7 +80,7 @@ describe('GenerationRouter', () => {
     expect(a.text()).toBe(final);
 
     const b = recorder();
-    router.start({ fieldKey: '1:0:a', prompt: 'We propose a', options, idleUnloadMinutes: 10 }, b.sink);
+    router.start(req('1:0:a', 'We propose a'), b.sink);
     expect(await b.ended).toBe('done');
     expect(b.events).not.toContain('loading');
     expect(loads).toHaveLength(1);
@@ -74,8 +91,8 @@ describe('GenerationRouter', () => {
     const first = recorder();
     const second = recorder();
     const long = { ...options, maxNewTokens: 200 };
-    router.start({ fieldKey: '1:0:same', prompt: 'Deep learning', options: long, idleUnloadMinutes: 10 }, first.sink);
-    router.start({ fieldKey: '1:0:same', prompt: 'Deep learning', options, idleUnloadMinutes: 10 }, second.sink);
+    router.start(req('1:0:same', 'Deep learning', { options: long }), first.sink);
+    router.start(req('1:0:same', 'Deep learning'), second.sink);
     expect(await first.ended).toBe('superseded');
     expect(await second.ended).toBe('done');
     // Nothing reaches the superseded sink after its error.
@@ -86,8 +103,8 @@ describe('GenerationRouter', () => {
   it('different fields do not cancel each other; they run one after the other', async () => {
     const a = recorder();
     const b = recorder();
-    router.start({ fieldKey: '1:0:x', prompt: 'Transformers', options, idleUnloadMinutes: 10 }, a.sink);
-    router.start({ fieldKey: '2:0:x', prompt: 'Transformers', options, idleUnloadMinutes: 10 }, b.sink);
+    router.start(req('1:0:x', 'Transformers'), a.sink);
+    router.start(req('2:0:x', 'Transformers'), b.sink);
     expect(await a.ended).toBe('done');
     expect(await b.ended).toBe('done');
   });
@@ -98,7 +115,7 @@ describe('GenerationRouter', () => {
     let handle: { cancel(): void } | undefined;
     const deltas: string[] = [];
     handle = router.start(
-      { fieldKey: '1:0:c', prompt: 'In this paper', options: long, idleUnloadMinutes: 10 },
+      req('1:0:c', 'In this paper', { options: long }),
       {
         ...a.sink,
         delta: (t) => {
@@ -109,7 +126,7 @@ describe('GenerationRouter', () => {
     );
     // A later request on another field proves the queue moved on.
     const b = recorder();
-    router.start({ fieldKey: '1:0:d', prompt: 'In this paper', options, idleUnloadMinutes: 10 }, b.sink);
+    router.start(req('1:0:d', 'In this paper'), b.sink);
     expect(await b.ended).toBe('done');
     expect(deltas).toHaveLength(2);
     expect(a.events.some((e) => e.startsWith('done') || e.startsWith('error'))).toBe(false);
@@ -124,14 +141,14 @@ describe('GenerationRouter', () => {
     });
     const idleRouter = new GenerationRouter(idleHost);
     const a = recorder();
-    idleRouter.start({ fieldKey: 'k', prompt: 'Graph', options, idleUnloadMinutes: 1 }, a.sink);
+    idleRouter.start(req('k', 'Graph', { idleUnloadMinutes: 1 }), a.sink);
     await a.ended;
     expect(idleHost.status().state).toBe('ready');
     timers.at(-1)!();
     await new Promise((r) => setTimeout(r, 10));
     expect(idleHost.status().state).toBe('unloaded');
     const b = recorder();
-    idleRouter.start({ fieldKey: 'k', prompt: 'Graph', options, idleUnloadMinutes: 1 }, b.sink);
+    idleRouter.start(req('k', 'Graph', { idleUnloadMinutes: 1 }), b.sink);
     expect(await b.ended).toBe('done');
     expect(b.events[0]).toBe('loading');
     await idleHost.unload();
@@ -140,8 +157,136 @@ describe('GenerationRouter', () => {
   it('reports a model that cannot load as a clear error and stays usable', async () => {
     const badHost = new EngineHost({ load: () => loadEngine(resolve(FIXTURE, 'missing-dir'), { threads: 1 }) });
     const a = recorder();
-    new GenerationRouter(badHost).start({ fieldKey: 'k', prompt: 'x', options, idleUnloadMinutes: 1 }, a.sink);
+    new GenerationRouter(badHost).start(req('k', 'x', { idleUnloadMinutes: 1 }), a.sink);
     expect(await a.ended).toBe('engine-failed');
     expect(badHost.status().state).toBe('error');
+  });
+
+  it('caps the jobs one tab may have waiting; other tabs still run, in arrival order', async () => {
+    const finished: string[] = [];
+    const start = (fieldKey: string, owner: string) => {
+      const r = recorder();
+      router.start(req(fieldKey, 'Attention is', { owner }), { ...r.sink, done: (res, adj) => (finished.push(fieldKey), r.sink.done(res, adj)) });
+      return r;
+    };
+    const flood = ['f1', 'f2', 'f3'].map((f) => start(`9:0:${f}`, 'tab9'));
+    const refused = start('9:0:f4', 'tab9');
+    const other = start('5:0:overleaf', 'tab5');
+    expect(await refused.ended).toBe('busy');
+    expect(refused.errors).toEqual([BUSY_MESSAGE]);
+    expect(await other.ended).toBe('done');
+    for (const f of flood) expect(await f.ended).toBe('done');
+    expect(finished).toEqual(['9:0:f1', '9:0:f2', '9:0:f3', '5:0:overleaf']);
+    // A request that replaces one of the tab's own fields is not an extra job; and once they end the tab may queue again.
+    const again = start('9:0:f1', 'tab9');
+    expect(await again.ended).toBe('done');
+  });
+
+  it('clamps settings the model cannot honour, completes, and reports what it changed', async () => {
+    // The fixture has 384 tokens and a 128-token window.
+    const a = recorder();
+    router.start(req('1:0:clamp', 'We propose a', { options: { ...options, topK: 10_000, maxNewTokens: 512 } }), a.sink);
+    expect(await a.ended).toBe('done');
+    expect(a.result()!.tokens).toBeLessThanOrEqual(64);
+    expect(a.adjustments()).toEqual([
+      expect.objectContaining({ setting: 'topK', requested: 10_000, used: 384 }),
+      expect.objectContaining({ setting: 'maxNewTokens', requested: 512, used: 64 }),
+    ]);
+    const b = recorder();
+    router.start(req('1:0:clamp', 'We propose a'), b.sink);
+    await b.ended;
+    expect(b.adjustments()).toEqual([]);
+  });
+
+  it('keeps the prefix cache per origin: another site never reuses it', async () => {
+    // Chunks of 32 so the fixture's 128-token window has room for a reusable prefix.
+    const chunkedHost = new EngineHost({ load: () => loadEngine(FIXTURE, { threads: 1, prefillChunk: 32 }) });
+    const chunked = new GenerationRouter(chunkedHost);
+    const text = 'We propose a new method for learning representations of scientific text from citations and abstracts, and';
+    const run = async (cacheKey: string, prompt: string) => {
+      const r = recorder();
+      chunked.start(req(`1:0:${cacheKey}`, prompt, { cacheKey }), r.sink);
+      await r.ended;
+      return r.result()!;
+    };
+    try {
+      const first = await run('https://a.example', text);
+      expect((await run('https://b.example', text + first.text)).reusedPromptTokens).toBe(0);
+      expect((await run('https://a.example', text + first.text)).reusedPromptTokens).toBeGreaterThan(0);
+    } finally {
+      await chunkedHost.unload();
+    }
+  });
+});
+
+describe('GenerationRouter with a hung or crashing engine', () => {
+  function faultyRouter() {
+    const loaded: Engine[] = [];
+    const unhealthy: string[] = [];
+    const faultHost = new EngineHost({
+      load: async () => {
+        const engine = await loadEngine(FIXTURE, { threads: 1 });
+        loaded.push(engine);
+        return engine;
+      },
+    });
+    const r = new GenerationRouter(faultHost, { progressTimeoutMs: 400, faultyEngine, onUnhealthy: (reason) => unhealthy.push(reason) });
+    return { router: r, host: faultHost, loaded, unhealthy };
+  }
+
+  it('a hung engine: the job fails with a clear error, the engine is replaced, queued jobs continue', async () => {
+    const { router: r, host: h, loaded, unhealthy } = faultyRouter();
+    try {
+      const hung = recorder();
+      const queued = recorder();
+      const started = Date.now();
+      r.start(req('1:0:hang', 'We propose a', { testFault: 'hang' }), hung.sink);
+      r.start(req('2:0:next', 'We propose a', { owner: 'tab2' }), queued.sink);
+      expect(await hung.ended).toBe('engine-stalled');
+      expect(hung.errors).toEqual([STALLED_MESSAGE]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+      expect(await queued.ended).toBe('done');
+      // The queued job ran on a freshly loaded engine, and said so.
+      expect(queued.events[0]).toBe('loading');
+      expect(loaded).toHaveLength(2);
+      expect(unhealthy).toEqual([]);
+    } finally {
+      await h.unload();
+    }
+  });
+
+  it('a crashing engine: clear error, fresh engine; a second failure in a row asks for a new document', async () => {
+    const { router: r, host: h, loaded, unhealthy } = faultyRouter();
+    try {
+      const crash = recorder();
+      r.start(req('1:0:c1', 'We propose a', { testFault: 'crash' }), crash.sink);
+      expect(await crash.ended).toBe('engine-failed');
+      expect(crash.errors[0]).toMatch(/^The model failed: RuntimeError: memory access out of bounds.*click Generate to try again\.$/);
+      // A success in between resets the count.
+      const ok = recorder();
+      r.start(req('1:0:ok', 'We propose a'), ok.sink);
+      expect(await ok.ended).toBe('done');
+      expect(loaded).toHaveLength(2);
+      for (const fault of ['crash', 'hang'] as const) {
+        const bad = recorder();
+        r.start(req(`1:0:${fault}`, 'We propose a', { testFault: fault }), bad.sink);
+        await bad.ended;
+      }
+      expect(unhealthy).toHaveLength(1);
+      expect(unhealthy[0]).toMatch(/2 engine failures in a row; last: no progress for 400 ms/);
+    } finally {
+      await h.unload();
+    }
+  });
+
+  it('ignores testFault unless the router was built with faultyEngine (production)', async () => {
+    const plainHost = new EngineHost({ load: () => loadEngine(FIXTURE, { threads: 1 }) });
+    try {
+      const a = recorder();
+      new GenerationRouter(plainHost, { progressTimeoutMs: 400 }).start(req('1:0:p', 'We propose a', { testFault: 'hang' }), a.sink);
+      expect(await a.ended).toBe('done');
+    } finally {
+      await plainHost.unload();
+    }
   });
 });

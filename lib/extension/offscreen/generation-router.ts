@@ -5,25 +5,53 @@
  *   aborts the old one (its sink gets a `superseded` error).
  * - The engine runs one generation at a time overall (one ONNX session);
  *   requests for different fields queue in arrival order.
+ * - At most MAX_JOBS_PER_TAB queued or running per owner (tab): one page
+ *   cannot queue so much that another tab waits indefinitely.
  * - Cancelling (client pressed Stop, tab closed, port dropped) aborts within
  *   one decoding step and sends nothing more to that sink.
+ * - Settings the loaded model cannot honour are clamped (lib/engine
+ *   fitToModel) and reported with the result.
+ * - A generation that makes no progress for PROGRESS_TIMEOUT_MS, or whose
+ *   engine throws, fails with a clear error; the engine is discarded and the
+ *   next job loads a fresh one, so the queue moves on. After
+ *   MAX_ENGINE_FAILURES in a row `onUnhealthy` asks for a new document (a
+ *   stuck WASM instance is only replaced with its document).
  */
-import type { GenerationResult, SamplingOptions } from '../../engine/types';
-import type { ErrorCode } from '../protocol';
+import { fitToModel, modelLimits, SamplingOptionsError, type SamplingAdjustment } from '../../engine/sampling-options';
+import type { Engine, GenerationResult, SamplingOptions } from '../../engine/types';
+import { silenceWatchdog } from '../keepalive';
+import { BUSY_MESSAGE, MAX_ENGINE_FAILURES, MAX_JOBS_PER_TAB, PROGRESS_TIMEOUT_MS, STALLED_MESSAGE, type ErrorCode } from '../protocol';
 import type { EngineHost } from './engine-host';
+import type { TestFault } from './test-faults';
 
 export interface GenerationSink {
   loading(): void;
   delta(text: string): void;
-  done(result: GenerationResult): void;
+  done(result: GenerationResult, adjustments: SamplingAdjustment[]): void;
   error(code: ErrorCode, message: string): void;
 }
 
 export interface RouteRequest {
   fieldKey: string;
+  /** The tab (or `page`) the request came from: the unit of MAX_JOBS_PER_TAB. */
+  owner: string;
+  /** Whose prefix cache the engine may reuse (GenerateCallbacks.cacheKey). */
+  cacheKey: string;
   prompt: string;
   options: SamplingOptions;
   idleUnloadMinutes: number;
+  /** Test builds only; ignored unless the router was given `faultyEngine`. */
+  testFault?: TestFault;
+}
+
+export interface RouterOptions {
+  maxJobsPerOwner?: number;
+  progressTimeoutMs?: number;
+  maxEngineFailures?: number;
+  /** Called after maxEngineFailures engine failures in a row. */
+  onUnhealthy?(reason: string): void;
+  /** Test builds only (offscreen/test-faults.ts): the engine a request with testFault gets instead. */
+  faultyEngine?(fault: TestFault, engine: Engine): Pick<Engine, 'generate'>;
 }
 
 interface Job {
@@ -36,11 +64,17 @@ interface Job {
 
 export const SUPERSEDED_MESSAGE = 'Stopped: a newer request for this field replaced it.';
 
+const STALLED = Symbol('stalled');
+
 export class GenerationRouter {
   private readonly active = new Map<string, Job>();
   private queue: Promise<void> = Promise.resolve();
+  private failures = 0;
 
-  constructor(private readonly host: EngineHost) {}
+  constructor(
+    private readonly host: EngineHost,
+    private readonly options: RouterOptions = {},
+  ) {}
 
   /** Field keys with a generation queued or running (for tests and status). */
   get activeFields(): string[] {
@@ -49,6 +83,12 @@ export class GenerationRouter {
 
   start(request: RouteRequest, sink: GenerationSink): { cancel(): void } {
     const previous = this.active.get(request.fieldKey);
+    let sameOwner = 0;
+    for (const job of this.active.values()) if (job.request.owner === request.owner && job !== previous) sameOwner++;
+    if (sameOwner >= (this.options.maxJobsPerOwner ?? MAX_JOBS_PER_TAB)) {
+      sink.error('busy', BUSY_MESSAGE);
+      return { cancel: () => undefined };
+    }
     if (previous) {
       previous.controller.abort();
       if (!previous.silenced) previous.sink.error('superseded', SUPERSEDED_MESSAGE);
@@ -69,26 +109,68 @@ export class GenerationRouter {
   private async run(job: Job): Promise<void> {
     if (job.controller.signal.aborted) return this.forget(job);
     if (!this.host.loaded && !job.silenced) job.sink.loading();
-    let acquired = false;
+    let engine: Engine;
     try {
-      const engine = await this.host.acquire();
-      acquired = true;
-      if (job.controller.signal.aborted) return;
-      const result = await engine.generate(job.request.prompt, job.request.options, {
-        signal: job.controller.signal,
-        onDelta: (text) => {
-          if (!job.silenced) job.sink.delta(text);
-        },
-      });
-      if (!job.silenced) job.sink.done(result);
+      engine = await this.host.acquire();
     } catch (error) {
-      if (!job.silenced) {
-        const message = error instanceof Error ? error.message : String(error);
-        job.sink.error('engine-failed', `The model failed: ${message}`);
+      if (!job.silenced) job.sink.error('engine-failed', `The model failed to load: ${messageOf(error)}`);
+      return this.forget(job);
+    }
+    try {
+      if (job.controller.signal.aborted) return;
+      const { options, adjustments } = fitToModel(job.request.options, modelLimits(engine.info));
+      const runner = job.request.testFault && this.options.faultyEngine ? this.options.faultyEngine(job.request.testFault, engine) : engine;
+      const result = await this.withProgressTimeout(job, (progress) =>
+        runner.generate(job.request.prompt, options, {
+          signal: job.controller.signal,
+          cacheKey: job.request.cacheKey,
+          onDelta: (text) => {
+            progress();
+            if (!job.silenced) job.sink.delta(text);
+          },
+        }),
+      );
+      if (result === STALLED) {
+        // Stop it within a step in case it is only very slow; a hung run never looks at the signal.
+        job.controller.abort();
+        if (!job.silenced) job.sink.error('engine-stalled', STALLED_MESSAGE);
+        this.engineFailed(engine, `no progress for ${this.progressTimeoutMs} ms`);
+        return;
       }
+      this.failures = 0;
+      if (!job.silenced) job.sink.done(result, adjustments);
+    } catch (error) {
+      if (!job.silenced) job.sink.error('engine-failed', `The model failed: ${messageOf(error)}. It will be reloaded; click Generate to try again.`);
+      // A rejected setting says nothing about the engine's health; anything else may have left its session unusable.
+      if (!(error instanceof SamplingOptionsError)) this.engineFailed(engine, messageOf(error));
     } finally {
-      if (acquired) this.host.release(job.request.idleUnloadMinutes);
+      this.host.release(job.request.idleUnloadMinutes);
       this.forget(job);
+    }
+  }
+
+  private get progressTimeoutMs(): number {
+    return this.options.progressTimeoutMs ?? PROGRESS_TIMEOUT_MS;
+  }
+
+  /** Runs `task`, resolving to STALLED if it neither settles nor reports progress for progressTimeoutMs. */
+  private async withProgressTimeout<T>(job: Job, task: (progress: () => void) => Promise<T>): Promise<T | typeof STALLED> {
+    let onStall: () => void = () => undefined;
+    const stalled = new Promise<typeof STALLED>((resolve) => (onStall = () => resolve(STALLED)));
+    const watchdog = silenceWatchdog(this.progressTimeoutMs, onStall);
+    try {
+      return await Promise.race([task(() => watchdog.poke()), stalled]);
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  private engineFailed(engine: Engine, reason: string): void {
+    this.host.discard(engine);
+    this.failures += 1;
+    if (this.failures >= (this.options.maxEngineFailures ?? MAX_ENGINE_FAILURES)) {
+      this.failures = 0;
+      this.options.onUnhealthy?.(`${this.options.maxEngineFailures ?? MAX_ENGINE_FAILURES} engine failures in a row; last: ${reason}`);
     }
   }
 
@@ -97,3 +179,8 @@ export class GenerationRouter {
     if (this.active.get(job.request.fieldKey) === job) this.active.delete(job.request.fieldKey);
   }
 }
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

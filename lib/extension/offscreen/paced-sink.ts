@@ -25,7 +25,7 @@ export function pacedSink(sink: GenerationSink, intervalMs: number): GenerationS
   return {
     loading: () => sink.loading(),
     delta: (text) => push(() => sink.delta(text)),
-    done: (result) => push(() => sink.done(result)),
+    done: (result, adjustments) => push(() => sink.done(result, adjustments)),
     error: (code, message) => push(() => sink.error(code, message)),
     clear() {
       queue.length = 0;

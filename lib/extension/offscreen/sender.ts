@@ -3,11 +3,7 @@
  * a content script (those go through the background's checks) and never a
  * web page or another extension.
  */
-export interface SenderLike {
-  id?: string;
-  url?: string;
-  tab?: unknown;
-}
+import type { SenderLike } from '../ports';
 
 export function isFromExtensionPage(sender: SenderLike | undefined, runtimeId: string, extensionOrigin: string): boolean {
   if (!sender || sender.id !== runtimeId) return false;

@@ -5,7 +5,7 @@
  * MAIN world is asked for the text before the caret and sent the completion
  * to show as ghost text. See bridge.ts for the trust reasoning.
  */
-import { startGeneration, type GenerationHandle } from '../generation-client';
+import { doneMessage, startGeneration, type GenerationHandle } from '../generation-client';
 import { basicModeGenerate } from './basic-generate';
 import { IsolatedGate, newChannel, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
 import { BASIC_MODE_NOTICE, OverleafUi } from './ui';
@@ -108,7 +108,8 @@ export class IsolatedController {
         onDone: (result) => {
           this.send({ type: 'ghost', id, text: text || result.text, streaming: false });
           this.ui.setBusy(false);
-          this.ui.status(this.container, '');
+          // Silent when all went as set; a setting the model could not honour is named.
+          this.ui.status(this.container, result.adjustments?.length ? doneMessage(result) : '');
           this.generation = null;
         },
         onError: (error) => {

@@ -4,8 +4,7 @@
  * talks over Ports. Messages are structured-cloned and delivered in a
  * microtask; disconnecting one end fires the other end's onDisconnect.
  */
-import type { PortLike } from '../background/port';
-import type { SenderLike } from '../background/sender-check';
+import type { PortLike, SenderLike } from '../ports';
 
 /** Two connected ends, like chrome.runtime.connect gives the two contexts. */
 export function portPair(name: string, sender?: SenderLike): [PortLike & { received: unknown[]; closed: boolean }, PortLike & { received: unknown[]; closed: boolean }] {
