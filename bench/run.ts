@@ -348,3 +348,7 @@ if (existsSync(doc)) {
   if (i >= 0 && j > i) writeFileSync(doc, text.slice(0, i + start.length) + '\n' + renderMarkdown(result) + '\n' + text.slice(j));
 }
 log(`done in ${result.wall_s} s → bench/results/latest.json`);
+
+// The long soak: reliability over many generations, with its own table and results file.
+log('soak (bench/soak.ts)');
+execFileSync('npx', ['tsx', 'bench/soak.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });

@@ -56,6 +56,14 @@ const TAB_TEXTS = [
  * its host element (the only part of our UI the page can see), so a job's
  * start and end are observed without reaching into the extension.
  */
+/**
+ * Source for `evaluate`: the bench runs this module under tsx, whose keepNames
+ * wraps inner functions in a `__name` helper that the page does not have.
+ */
+function script<A>(fn: (arg: A) => unknown, arg: A): string {
+  return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg)}); })()`;
+}
+
 function installJobCounter(): void {
   const w = window as unknown as { __soak?: { starts: number; ends: number } };
   if (w.__soak) return;
@@ -116,50 +124,57 @@ export async function offscreenMemoryBytes(h: Harness): Promise<number> {
 /** One generation from the popup over the real Port protocol; resolves with how it ended. */
 async function popupJob(popup: Page, fieldId: string, prompt: string, mode: 'done' | 'supersede' | 'cancel'): Promise<string[]> {
   return popup.evaluate(
-    async ({ fieldId, prompt, mode }) => {
-      const run = (onFirstDelta?: (port: chrome.runtime.Port) => string | undefined, text = prompt) =>
-        new Promise<string>((resolve) => {
-          const port = chrome.runtime.connect({ name: 'aa:generate' });
-          const timer = setTimeout(() => resolve('stuck'), 60_000);
-          let settled = false;
-          let deltas = 0;
-          const finish = (outcome: string) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            resolve(outcome);
-          };
-          port.onMessage.addListener((m: { type: string; code?: string }) => {
-            if (m.type === 'done') finish('done');
-            else if (m.type === 'error') finish(`error:${m.code}`);
-            else if (m.type === 'delta' && deltas++ === 0 && onFirstDelta) {
-              const outcome = onFirstDelta(port);
-              if (outcome) finish(outcome);
-            }
+    script(
+      async ({ fieldId, prompt, mode }: { fieldId: string; prompt: string; mode: string }) => {
+        const run = (onFirstDelta?: (port: chrome.runtime.Port) => string | undefined) =>
+          new Promise<string>((resolve) => {
+            const port = chrome.runtime.connect({ name: 'aa:generate' });
+            const timer = setTimeout(() => resolve('stuck'), 60_000);
+            let settled = false;
+            let deltas = 0;
+            const finish = (outcome: string) => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(timer);
+              resolve(outcome);
+            };
+            port.onMessage.addListener((m: { type: string; code?: string }) => {
+              if (m.type === 'done') finish('done');
+              else if (m.type === 'error') finish(`error:${m.code}`);
+              else if (m.type === 'delta' && deltas++ === 0 && onFirstDelta) {
+                const outcome = onFirstDelta(port);
+                if (outcome) finish(outcome);
+              }
+            });
+            port.onDisconnect.addListener(() => finish('error:disconnected'));
+            port.postMessage({ type: 'generate', fieldId, prompt, source: 'popup' });
           });
-          port.onDisconnect.addListener(() => finish('error:disconnected'));
-          port.postMessage({ type: 'generate', fieldId, prompt: text, source: 'popup' });
-        });
-      if (mode === 'cancel') {
-        return [
-          await run((port) => {
-            port.postMessage({ type: 'cancel' });
-            port.disconnect();
-            return 'cancelled';
-          }),
-        ];
-      }
-      if (mode === 'supersede') {
-        // The first has a long prompt that starts differently every time (no prefix-cache hit), so its
-        // prefill alone keeps it in the engine when the second request for the same field arrives.
-        const long = `${prompt} ${'we evaluate the proposed estimator on synthetic and real benchmarks and report the mean and variance of the error. '.repeat(28)}`;
-        const first = run(undefined, long);
-        await new Promise((r) => setTimeout(r, 5));
-        return Promise.all([first, run()]);
-      }
-      return [await run()];
-    },
-    { fieldId, prompt, mode },
+        if (mode === 'cancel') {
+          return [
+            await run((port) => {
+              port.postMessage({ type: 'cancel' });
+              port.disconnect();
+              return 'cancelled';
+            }),
+          ];
+        }
+        if (mode === 'supersede') {
+          // The first runs on the test build's slow engine, so it surely still holds the engine
+          // when the second request for the same field arrives and replaces it.
+          await chrome.storage.session.set({ testFault: 'slow' });
+          let second: Promise<string> | undefined;
+          const first = run(() => {
+            second = chrome.storage.session.remove('testFault').then(() => run());
+            return undefined;
+          });
+          const firstOutcome = await first;
+          while (!second) await new Promise((r) => setTimeout(r, 10));
+          return [firstOutcome, await second];
+        }
+        return [await run()];
+      },
+      { fieldId, prompt, mode },
+    ),
   );
 }
 
@@ -169,7 +184,7 @@ export async function runSoak(h: Harness, options: SoakOptions): Promise<SoakRep
   const tabs: Tab[] = [];
   for (const [i, userText] of TAB_TEXTS.entries()) {
     const page = await h.openPage(`textarea.html?soak=${i}`);
-    await page.evaluate(installJobCounter);
+    await page.evaluate(script(installJobCounter, undefined));
     const field = page.locator('textarea').first();
     await field.click();
     await page.keyboard.insertText(userText);
