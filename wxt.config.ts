@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'wxt';
+import { defineConfig, type ConfigEnv } from 'wxt';
 
 /**
  * The test build (`npm run build:test` = `wxt build --mode test`) may also run
@@ -16,6 +16,38 @@ export const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded
 const isTestBuild = (mode: string): boolean => mode === 'test';
 
 /**
+ * Firefox (`-b firefox`): the gecko id, and the oldest Firefox with every
+ * API we use: MV3 (109), storage.session (115), MAIN-world content scripts
+ * (128), data_collection_permissions (140, the current ESR line). e2e runs on
+ * firefox-esr 153.
+ */
+export const GECKO = { id: 'abstract-autocomplete@abstract-autocomplete.local', strict_min_version: '140.0' };
+
+/**
+ * Firefox test build only: the Overleaf scripts also run on
+ * https://127.0.0.1/project/* (the local CodeMirror page of
+ * e2e/overleaf-server.ts), because Firefox has no `--host-resolver-rules`
+ * to serve that page as https://www.overleaf.com.
+ */
+export const FIREFOX_TEST_OVERLEAF_MATCHES = ['https://127.0.0.1/project/*'];
+
+/**
+ * The browser differences in hosting, resolved once: lib/extension/platform/engine-host
+ * becomes engine-host.firefox.ts in Firefox builds (the engine runs in the
+ * background page; see that file). Everything else imports it unchanged.
+ */
+function platformModule(env: ConfigEnv) {
+  const target = resolve(__dirname, `lib/extension/platform/engine-host.${env.browser === 'firefox' ? 'firefox' : 'chrome'}.ts`);
+  return {
+    name: 'aa-platform-module',
+    enforce: 'pre' as const,
+    resolveId(source: string) {
+      return /(^|\/)lib\/extension\/platform\/engine-host$/.test(source) ? target : null;
+    },
+  };
+}
+
+/**
  * Extension pages may only fetch their own files: "no text leaves the machine"
  * is enforced by the browser, not by convention. 'wasm-unsafe-eval' is what
  * onnxruntime-web needs to compile its WASM; nothing else is relaxed.
@@ -25,14 +57,24 @@ export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object
 export default defineConfig({
   // AA_OUT_DIR lets the manifest unit test build into a temp dir without clobbering .output/ (used by e2e).
   outDir: process.env.AA_OUT_DIR || '.output',
+  // Manifest V3 in every browser (WXT's default for Firefox is MV2).
+  manifestVersion: 3,
   modules: ['@wxt-dev/module-react'],
-  manifest: ({ mode }) => {
+  vite: (env) => ({ plugins: [platformModule(env)] }),
+  manifest: ({ mode, browser }) => {
     const test = isTestBuild(mode);
+    const firefox = browser === 'firefox';
     return {
       name: 'Abstract Autocomplete',
       description: 'Autocomplete scientific writing with a language model that runs inside your browser.',
-      permissions: ['storage', 'offscreen', 'contextMenus', 'activeTab', 'scripting'],
-      host_permissions: ['https://www.overleaf.com/*', 'https://overleaf.com/*', ...(test ? LOCAL_TEST_MATCHES : [])],
+      // Firefox hosts the engine in its background page: no offscreen document.
+      permissions: ['storage', ...(firefox ? [] : ['offscreen']), 'contextMenus', 'activeTab', 'scripting'],
+      host_permissions: [
+        'https://www.overleaf.com/*',
+        'https://overleaf.com/*',
+        ...(test ? LOCAL_TEST_MATCHES : []),
+        ...(test && firefox ? FIREFOX_TEST_OVERLEAF_MATCHES : []),
+      ],
       // Other sites only after the user opts in from the popup (permissions.request).
       optional_host_permissions: ['*://*/*'],
       commands: {
@@ -45,10 +87,23 @@ export default defineConfig({
       content_security_policy: {
         extension_pages: EXTENSION_PAGES_CSP,
       },
-      // Cross-origin isolation for extension pages (the offscreen document):
-      // required for SharedArrayBuffer, i.e. multi-threaded WASM.
-      cross_origin_embedder_policy: { value: 'require-corp' },
-      cross_origin_opener_policy: { value: 'same-origin' },
+      ...(firefox
+        ? {
+            // Firefox has no manifest keys for COEP/COOP (extension pages stay
+            // non-isolated there, so the engine runs one WASM thread).
+            // Nothing is collected or sent (no text leaves the machine). Android: the oldest version with
+            // data_collection_permissions (lint); the Android build itself is not tested.
+            browser_specific_settings: {
+              gecko: { ...GECKO, data_collection_permissions: { required: ['none'] } },
+              gecko_android: { strict_min_version: '142.0' },
+            },
+          }
+        : {
+            // Cross-origin isolation for extension pages (the offscreen document):
+            // required for SharedArrayBuffer, i.e. multi-threaded WASM.
+            cross_origin_embedder_policy: { value: 'require-corp' },
+            cross_origin_opener_policy: { value: 'same-origin' },
+          }),
     };
   },
   hooks: {
@@ -72,6 +127,12 @@ export default defineConfig({
         all_frames: true,
         run_at: 'document_idle',
       });
+      if (wxt.config.browser !== 'firefox') return;
+      // Same files, same worlds and timing as the Overleaf entries WXT generated.
+      for (const script of [...manifest.content_scripts]) {
+        if (!script.js?.some((file) => /content-scripts\/overleaf(-main)?\.js$/.test(file))) continue;
+        manifest.content_scripts.push({ ...script, matches: FIREFOX_TEST_OVERLEAF_MATCHES });
+      }
     },
   },
 });

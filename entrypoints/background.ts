@@ -1,12 +1,12 @@
 /**
- * Background service worker: checks who is asking, relays generation
- * streams between pages and the offscreen engine, owns the context menu and
+ * Background (Chrome: service worker; Firefox: event page): checks who is
+ * asking, relays generation streams between pages and the engine (hosted
+ * where lib/extension/platform/engine-host.ts says), owns the context menu and
  * keyboard command, and keeps opt-in site registrations in sync. It keeps no
  * state that matters across restarts (MV3 may stop it at any time).
  */
 import { browser } from 'wxt/browser';
-import { askOffscreen, closeOffscreenDocument, ensureOffscreenDocument, OFFSCREEN_PATH, requestEngineLink } from '@/lib/extension/background/offscreen-document';
-import { EngineLink } from '@/lib/extension/background/engine-link';
+import { createEnginePlatform } from '@/lib/extension/platform/engine-host';
 import { relayGeneration } from '@/lib/extension/background/generate-relay';
 import { classifySender } from '@/lib/extension/background/sender-check';
 import { createContextMenu, onCommand, onContextMenuClicked } from '@/lib/extension/background/triggers';
@@ -18,7 +18,7 @@ import { syncRegistrations } from '@/lib/extension/site-access';
 /** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
 const testPaceMs =
   import.meta.env.MODE === 'test'
-    ? async () => Number((await chrome.storage.local.get('testPaceMs')).testPaceMs) || 0
+    ? async () => Number((await browser.storage.local.get('testPaceMs')).testPaceMs) || 0
     : undefined;
 
 /**
@@ -29,30 +29,22 @@ const testPaceMs =
 const testFault =
   import.meta.env.MODE === 'test'
     ? async (): Promise<EngineGenerateRequest['testFault']> => {
-        const { testFault: fault } = await chrome.storage.session.get('testFault');
+        const { testFault: fault } = await browser.storage.session.get('testFault');
         return fault === 'hang' || fault === 'crash' || fault === 'slow' ? fault : undefined;
       }
     : undefined;
 
 export default defineBackground(() => {
   const runtimeId = browser.runtime.id;
-  const extensionOrigin = new URL(chrome.runtime.getURL('/')).origin;
-
-  const offscreenUrl = chrome.runtime.getURL(`/${OFFSCREEN_PATH}`);
-  const engineLink = new EngineLink({
-    ensureDocument: ensureOffscreenDocument,
-    requestLink: requestEngineLink,
-    closeDocument: closeOffscreenDocument,
-  });
-  const connectEngine = () => engineLink.open();
+  const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+  const engine = createEnginePlatform();
+  const connectEngine = () => engine.connect();
 
   // Listeners are registered synchronously at top level so a message that
   // wakes the worker is not lost.
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === ENGINE_PORT) {
-      // Only our offscreen document may carry the engine.
-      if (port.sender?.id === runtimeId && !port.sender.tab && port.sender.url === offscreenUrl) engineLink.accept(port as unknown as PortLike);
-      else port.disconnect();
+      engine.acceptEnginePort(port as unknown as PortLike);
       return;
     }
     if (port.name !== GENERATE_PORT) return;
@@ -69,19 +61,16 @@ export default defineBackground(() => {
     const parsed = parseMessage(BackgroundRequest, raw);
     if (!parsed.ok) return;
     void (async (): Promise<EngineStatus> => {
-      if (parsed.data.type === 'warm') {
-        const { idleUnloadMinutes } = await loadSettings();
-        return (await askOffscreen<EngineStatus>({ type: 'engine:warm', target: 'offscreen', idleUnloadMinutes }, true)) ?? { state: 'error', error: 'engine page did not answer' };
-      }
-      return (await askOffscreen<EngineStatus>({ type: 'engine:status', target: 'offscreen' }, false)) ?? { state: 'unloaded' };
+      if (parsed.data.type === 'warm') return engine.warm((await loadSettings()).idleUnloadMinutes);
+      return engine.status();
     })()
       .catch((error: Error) => ({ state: 'error', error: error.message }) as EngineStatus)
       .then(sendResponse);
     return true;
   });
 
-  chrome.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClicked(info, tab));
-  chrome.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
+  browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClicked(info, tab));
+  browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
 
   browser.runtime.onInstalled.addListener(() => createContextMenu());
   browser.runtime.onStartup.addListener(() => void syncRegistrations().catch(() => undefined));
