@@ -2,10 +2,11 @@
 # `npm test`: every test, in the order a failure is cheapest to read.
 #  1. model_creation (pytest, Debian's python3)       3. test build of the extension
 #  2. unit + integration (vitest, Node)               4. end-to-end in Debian's Chromium
+#  5. Firefox: test build, end-to-end in Debian's firefox-esr, production build + web-ext lint
 # Installs missing Debian packages first. Ends with one "N passed, N failed" line over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-system-deps.sh python browser || exit 1
+bash scripts/ensure-system-deps.sh python browser firefox || exit 1
 bash scripts/ensure-transformersjs.sh || exit 1
 RES=$(mktemp -d)
 status=0
@@ -16,6 +17,12 @@ if npm run --silent build:test; then
   npx vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile.json="$RES/e2e.json" || status=1
 else
   echo "test build failed: end-to-end tests not run" >&2
+  status=1
+fi
+if npm run --silent build:test:firefox; then
+  npx vitest run --config vitest.e2e.firefox.config.ts --reporter=default --reporter=json --outputFile.json="$RES/e2e-firefox.json" || status=1
+else
+  echo "Firefox test build failed: Firefox end-to-end tests not run" >&2
   status=1
 fi
 

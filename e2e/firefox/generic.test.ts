@@ -47,6 +47,16 @@ async function generateByKeyboard(page: Page): Promise<void> {
 
 const fieldValue = (page: Page) => page.$eval('#abstract', (el) => (el as HTMLTextAreaElement).value);
 
+describe('Firefox: the network guard', () => {
+  it('sees a request that would leave the machine (so its silence elsewhere means something)', async () => {
+    const page = await h.openPage('textarea.html');
+    await page.evaluate(() => fetch('http://example.com/canary', { mode: 'no-cors' }).catch(() => undefined));
+    await waitFor(async () => h.externalRequests.join(), (seen) => seen.includes('example.com/canary'), 10_000, 'the canary request');
+    h.externalRequests.length = 0;
+    await page.close();
+  });
+});
+
 describe('Firefox: generic Generate button', () => {
   it('textarea: the bundled model streams text after the user text, which stays intact', async () => {
     const page = await h.openPage('textarea.html');
