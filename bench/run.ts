@@ -8,7 +8,8 @@
  *  - Node (full run only): ours and the raw loop on onnxruntime-web (WASM),
  *    transformers.js on native onnxruntime-node (the native ceiling);
  *  - models: the bundled one (quick) and the DistilGPT2-shaped one (full);
- *  - threads 1 and 2.
+ *  - threads 1 and 2;
+ *  - then the soak (bench/soak.ts) and Firefox's single-thread decode (bench/firefox.ts).
  * Writes bench/results/<date>.json + latest.json, prints a table and ratios,
  * and rewrites the generated table section of docs/PERFORMANCE.md.
  */
@@ -352,3 +353,6 @@ log(`done in ${result.wall_s} s → bench/results/latest.json`);
 // The long soak: reliability over many generations, with its own table and results file.
 log('soak (bench/soak.ts)');
 execFileSync('npx', ['tsx', 'bench/soak.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });
+// Firefox: the engine single-threaded in the background page (its own table section and results file).
+log('firefox (bench/firefox.ts)');
+execFileSync('npx', ['tsx', 'bench/firefox.ts', ...(QUICK ? ['--runs', '5'] : [])], { cwd: ROOT, stdio: 'inherit' });

@@ -29,6 +29,8 @@ export interface FirefoxHarness {
   pageUrl(path: string): string;
   openPage(pathOrUrl: string): Promise<Page>;
   openPopup(): Promise<Page>;
+  /** Opens one of the add-on's pages (moz-extension://…/path) without waiting for its load. */
+  openExtensionPage(path: string): Promise<Page>;
   /** Hosts (or CONNECT targets) that something in the browser tried to reach. */
   externalRequests: string[];
   assertNoExternalRequests(): void;
@@ -58,7 +60,7 @@ async function startRecordingProxy(seen: string[]): Promise<Server> {
   return proxy;
 }
 
-export async function launchFirefox(options: { routes?: RouteHandler[]; acceptInsecureCerts?: boolean } = {}): Promise<FirefoxHarness> {
+export async function launchFirefox(options: { routes?: RouteHandler[]; acceptInsecureCerts?: boolean; extensionDir?: string } = {}): Promise<FirefoxHarness> {
   const server = await startStaticServer(undefined, options.routes);
   const externalRequests: string[] = [];
   const proxy = await startRecordingProxy(externalRequests);
@@ -80,7 +82,7 @@ export async function launchFirefox(options: { routes?: RouteHandler[]; acceptIn
       'network.proxy.no_proxies_on': '',
     },
   });
-  const id = await browser.installExtension(FIREFOX_TEST_EXTENSION_DIR);
+  const id = await browser.installExtension(options.extensionDir ?? FIREFOX_TEST_EXTENSION_DIR);
   if (id !== GECKO_ID) throw new Error(`installed add-on has id ${id}, expected ${GECKO_ID}`);
   const pageUrl = (path: string) => (/^[a-z-]+:/.test(path) ? path : `${server.origin}/${path.replace(/^\//, '')}`);
   return {
@@ -91,6 +93,12 @@ export async function launchFirefox(options: { routes?: RouteHandler[]; acceptIn
     async openPage(pathOrUrl) {
       const page = await browser.newPage();
       await page.goto(pageUrl(pathOrUrl));
+      return page;
+    },
+    async openExtensionPage(path) {
+      const page = await browser.newPage();
+      // See openPopup: the navigation's end is not reported; callers poll the page.
+      void page.goto(`${EXTENSION_ORIGIN}/${path}`, { waitUntil: 'domcontentloaded' }).catch(() => undefined);
       return page;
     },
     async openPopup() {

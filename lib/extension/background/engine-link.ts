@@ -3,7 +3,9 @@
  * link the offscreen document opens, asks for one when there is none, opens
  * one job per generation on it, and replaces the document when it reports
  * repeated engine failures. Module state lives only as long as this worker;
- * a new worker simply asks for a new link.
+ * a new worker simply asks for a new link. Firefox uses it unchanged: there
+ * the "document" is the engine inside the background page and the link an
+ * in-memory Port pair (platform/engine-host.firefox.ts).
  */
 import { portMux, type PortMux } from '../port-mux';
 import type { PortLike } from '../ports';
