@@ -57,6 +57,11 @@ export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object
 export default defineConfig({
   // AA_OUT_DIR lets the manifest unit test build into a temp dir without clobbering .output/ (used by e2e).
   outDir: process.env.AA_OUT_DIR || '.output',
+  // `zip:firefox` also packs the sources addons.mozilla.org asks for: what rebuilds the add-on, not
+  // caches, training checkpoints or bench copies of the build.
+  zip: {
+    excludeSources: ['bench/cache/**', 'bench/results/**', 'model_creation/checkpoints/**', 'model_creation/work/**', '.cache/**', '.device/**', '.whl/**', 'test-results/**'],
+  },
   // Manifest V3 in every browser (WXT's default for Firefox is MV2).
   manifestVersion: 3,
   modules: ['@wxt-dev/module-react'],
