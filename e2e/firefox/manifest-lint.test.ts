@@ -30,7 +30,8 @@ const KEPT_WARNINGS = [
 ];
 
 beforeAll(() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, AA_OUT_DIR: outDir };
+  // Vitest's NODE_ENV=test would bundle React's development build, which is not what ships.
+  const env: NodeJS.ProcessEnv = { ...process.env, AA_OUT_DIR: outDir, NODE_ENV: 'production' };
   delete env.VITEST;
   execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, env, stdio: 'pipe' });
   manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
