@@ -1,11 +1,13 @@
 /**
- * The slice of CodeMirror 6's `EditorView` API the Overleaf path uses.
+ * The slice of CodeMirror 6's `EditorView` API the codemirror kind uses.
  *
  * We never import @codemirror into the page: the MAIN-world script works with
  * the page's own EditorView instance, and a second copy of @codemirror/state
  * would break CodeMirror's `instanceof` checks. So the view is typed
  * structurally, and only these members are touched.
  */
+import { MAX_PROMPT_CHARS } from '../../protocol';
+
 export interface Rect {
   left: number;
   right: number;
@@ -39,11 +41,8 @@ export interface EditorViewLike {
   readonly contentDOM: HTMLElement;
 }
 
-/** Characters of context before the caret sent to the model (matches MAX_PROMPT_CHARS). */
-export const CONTEXT_CHARS = 4000;
-
-/** The text right before the main caret, at most `maxChars` of it. */
-export function textBeforeCaret(view: EditorViewLike, maxChars = CONTEXT_CHARS): { text: string; caret: number } {
+/** The text right before the main caret, at most `maxChars` of it (the longest prompt the background takes). */
+export function textBeforeCaret(view: EditorViewLike, maxChars = MAX_PROMPT_CHARS): { text: string; caret: number } {
   const head = view.state.selection.main.head;
   return { text: view.state.doc.sliceString(Math.max(0, head - maxChars), head), caret: head };
 }

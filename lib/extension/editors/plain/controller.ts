@@ -5,8 +5,8 @@
  * drop, dictation), done, error or a killed service worker. Text already
  * inserted always stays.
  */
-import { doneMessage, startGeneration, warmEngine, type GenerationHandle } from '../generation-client';
-import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../protocol';
+import { doneMessage, startGeneration, warmEngine, type GenerationHandle } from '../../generation-client';
+import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
 import { editingHost, fieldFromEvent, fieldId, focusedField, type Field } from './fields';
 import { GenerateButton } from './generate-button';
 import { StreamInserter, collapseSelectionToEnd, textBeforeCaret } from './insertion';

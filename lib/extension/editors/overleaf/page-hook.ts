@@ -1,21 +1,16 @@
 /**
- * Wiring of the MAIN-world script: the bridge listener, and the native
- * extension offered through Overleaf's `UNSTABLE_editor:extensions` event.
+ * What makes the Overleaf kind more than CodeMirror 6: Overleaf fires
+ * `UNSTABLE_editor:extensions` with its own CodeMirror exports and an array
+ * to push extensions into (overleaf/overleaf,
+ * services/web/frontend/js/features/source-editor/extensions/third-party-extensions.ts).
+ * With those exports the ghost is a real decoration, Tab is a high-precedence
+ * keymap and the accept isolates its history event (native-ghost.ts); without
+ * them the codemirror kind's overlay path still works.
  */
-import { parseToMain, toIsolatedMessage } from './bridge';
-import { MainController } from './main-controller';
-import { createNativeSupport, isCodeMirrorExports, type NativeSupport } from './native-ghost';
+import type { MainController } from '../codemirror/main-controller';
+import { createNativeSupport, isCodeMirrorExports, type NativeSupport } from '../codemirror/native-ghost';
 
-export function installMainWorld(win: Window): MainController {
-  const post = (message: unknown) => win.postMessage(message, win.location.origin);
-  const controller = new MainController(win, post);
-
-  win.addEventListener('message', (e) => {
-    if (e.source !== win) return;
-    const msg = parseToMain(e.data);
-    if (msg) controller.handle(msg);
-  });
-
+export function installOverleafHook(win: Window, controller: MainController): void {
   // One native extension per CodeMirror instance Overleaf hands us; the event
   // fires again for every editor it (re)creates.
   const built = new WeakMap<object, NativeSupport>();
@@ -36,9 +31,6 @@ export function installMainWorld(win: Window): MainController {
     controller.useNative(native);
     detail.extensions.push(native.extension);
   });
-
-  post(toIsolatedMessage(null, { type: 'main-ready' }));
   // If Overleaf built its editor before we listened, ask it to collect extensions again.
   win.dispatchEvent(new CustomEvent('editor:extension-loaded'));
-  return controller;
 }
