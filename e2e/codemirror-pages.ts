@@ -7,6 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT, type RouteHandler } from './harness';
 
 export type CmBuild = 'new' | 'old';
@@ -63,4 +65,26 @@ export function notebookPath(opts: { cm?: CmBuild; cells?: number; text?: string
   const q = new URLSearchParams({ cm: opts.cm ?? 'new', cells: String(opts.cells ?? 2) });
   if (opts.text !== undefined) q.set('text', opts.text);
   return `${prefix}/notebook.html?${q}`;
+}
+
+/** Waits until the ghost under `scope` holds the final completion (not still streaming); returns its text. */
+export async function finalGhost(scope: Page | Locator): Promise<string> {
+  const ghost = scope.locator('[data-abstract-autocomplete="ghost"][data-streaming="false"] .aa-ghost-text');
+  await ghost.waitFor({ timeout: 90_000 });
+  const text = await ghost.textContent();
+  expect(text, 'a completion is shown as ghost text').toBeTruthy();
+  return text!;
+}
+
+/**
+ * Tab inserts the ghost; typing right after it is its own undo step, and one
+ * more Ctrl+Z removes the whole completion and nothing else.
+ */
+export async function expectTabIsOneUndoStep(page: Page, readDoc: () => Promise<string>, before: string, ghost: string): Promise<void> {
+  await page.keyboard.press('Tab');
+  expect(await readDoc()).toBe(before + ghost);
+  await page.keyboard.type('Q');
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  expect(await readDoc(), 'one undo removes the whole completion and nothing else').toBe(before);
 }

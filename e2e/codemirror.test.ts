@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { codemirrorRoutes, notebookPath, type CmBuild } from './codemirror-pages';
+import { codemirrorRoutes, finalGhost, notebookPath, type CmBuild } from './codemirror-pages';
 import { launch, shadowButtonBox, type Harness } from './harness';
 
 const INITIAL = 'We propose a method to';
@@ -45,15 +45,6 @@ async function focusEnd(page: Page, i: number): Promise<void> {
   await page.keyboard.press('Control+End');
 }
 
-/** Waits until the ghost in cell `i` holds the final completion; returns it. */
-async function finalGhost(page: Page, i: number): Promise<string> {
-  const ghost = cell(page, i).locator('[data-abstract-autocomplete="ghost"][data-streaming="false"] .aa-ghost-text');
-  await ghost.waitFor({ timeout: 90_000 });
-  const text = await ghost.textContent();
-  expect(text, 'a completion is shown as ghost text').toBeTruthy();
-  return text!;
-}
-
 describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemirror/view %s layout, two editors', (cm) => {
   it('each editor gets a Generate button; the plain-field button stays away', async () => {
     const page = await openNotebook(cm);
@@ -69,7 +60,7 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
     const page = await openNotebook(cm);
     await focusEnd(page, 1);
     await generateButton(page, 1).click();
-    const ghost = await finalGhost(page, 1);
+    const ghost = await finalGhost(cell(page, 1));
     expect(await cell(page, 0).locator('.aa-ghost-text').count(), 'no ghost in the other editor').toBe(0);
     expect(await docs(page), 'a ghost is not in any document').toEqual([initialOf(0), initialOf(1)]);
 
@@ -84,7 +75,7 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
     const page = await openNotebook(cm);
     await focusEnd(page, 1);
     await generateButton(page, 0).click();
-    await finalGhost(page, 0);
+    await finalGhost(cell(page, 0));
     expect(await cell(page, 1).locator('.aa-ghost-text').count()).toBe(0);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.aa-ghost-text').count()).toBe(0);
@@ -102,7 +93,7 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
       return (globalThis as any).__aaTest.onCommand('generate-continuation', tab);
     }, url);
     expect(reply).toEqual({ ok: true });
-    const ghost = await finalGhost(page, 0);
+    const ghost = await finalGhost(cell(page, 0));
     await page.keyboard.press('Control+ArrowRight');
     const word = /^\s*\S+/u.exec(ghost)![0];
     expect(await docs(page)).toEqual([initialOf(0) + word, initialOf(1)]);

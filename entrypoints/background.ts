@@ -13,7 +13,7 @@ import { createContextMenu, onCommand, onContextMenuClicked } from '@/lib/extens
 import type { PortLike } from '@/lib/extension/ports';
 import { BackgroundRequest, ENGINE_PORT, GENERATE_PORT, parseMessage, type EngineGenerateRequest, type EngineStatus } from '@/lib/extension/protocol';
 import { loadSettings } from '@/lib/extension/settings';
-import { addSite, syncRegistrations } from '@/lib/extension/site-access';
+import { syncRegistrations } from '@/lib/extension/site-access';
 
 /** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
 const testPaceMs =
@@ -95,9 +95,6 @@ export default defineBackground(() => {
   if (import.meta.env.MODE === 'test') {
     // Playwright cannot open native menus or press browser shortcuts; the e2e
     // tests call the same handlers the real listeners call.
-    // addSite / syncRegistrations: what the popup does once permissions.request resolves.
-    Object.assign(globalThis, {
-      __aaTest: { onContextMenuClicked, onCommand, CONTEXT_MENU_ID: 'aa-generate-continuation', generatePorts: 0, addSite, syncRegistrations },
-    });
+    Object.assign(globalThis, { __aaTest: { onContextMenuClicked, onCommand, CONTEXT_MENU_ID: 'aa-generate-continuation', generatePorts: 0 } });
   }
 });
