@@ -5,7 +5,7 @@
  * here; it only does what the isolated script asks through the bridge.
  */
 import { installMainWorld } from '@/lib/extension/editors/codemirror/main-world';
-import { installOverleafHook } from '@/lib/extension/editors/overleaf/page-hook';
+import { createOverleafHook } from '@/lib/extension/editors/overleaf/page-hook';
 import overleaf from '@/lib/extension/sites/overleaf.site';
 import { siteMatches } from '@/lib/extension/sites/site';
 
@@ -14,6 +14,7 @@ export default defineContentScript({
   world: 'MAIN',
   runAt: 'document_start',
   main() {
-    installMainWorld(window, (controller) => installOverleafHook(window, controller));
+    const hook = createOverleafHook(window);
+    installMainWorld(window, hook.access, hook.install);
   },
 });

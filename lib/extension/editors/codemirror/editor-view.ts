@@ -6,8 +6,6 @@
  * would break CodeMirror's `instanceof` checks. So the view is typed
  * structurally, and only these members are touched.
  */
-import { MAX_PROMPT_CHARS } from '../../protocol';
-
 export interface Rect {
   left: number;
   right: number;
@@ -39,10 +37,4 @@ export interface EditorViewLike {
   readonly dom: HTMLElement;
   /** The `.cm-content` contenteditable. */
   readonly contentDOM: HTMLElement;
-}
-
-/** The text right before the main caret, at most `maxChars` of it (the longest prompt the background takes). */
-export function textBeforeCaret(view: EditorViewLike, maxChars = MAX_PROMPT_CHARS): { text: string; caret: number } {
-  const head = view.state.selection.main.head;
-  return { text: view.state.doc.sliceString(Math.max(0, head - maxChars), head), caret: head };
 }

@@ -7,10 +7,25 @@
  * keymap and the accept isolates its history event (native-ghost.ts); without
  * them the codemirror kind's overlay path still works.
  */
+import type { EditorViewLike } from '../codemirror/editor-view';
 import type { MainController } from '../codemirror/main-controller';
-import { createNativeSupport, isCodeMirrorExports, type NativeSupport } from '../codemirror/native-ghost';
+import type { EditorAccess } from '../contract';
+import { overleafAccess } from './access';
+import { createNativeSupport, isCodeMirrorExports, type NativeSupport } from './native-ghost';
 
-export function installOverleafHook(win: Window, controller: MainController): void {
+export interface OverleafHook {
+  /** The editor access to give the MAIN-world controller (native where Overleaf handed us its CodeMirror). */
+  access: EditorAccess<EditorViewLike>;
+  /** Starts listening for Overleaf's extension event; key presses in native views go to `controller`. */
+  install(controller: MainController): void;
+}
+
+export function createOverleafHook(win: Window): OverleafHook {
+  let current: NativeSupport | null = null;
+  return { access: overleafAccess(() => current), install: (controller) => listen(win, controller, (n) => (current = n)) };
+}
+
+function listen(win: Window, controller: MainController, use: (native: NativeSupport) => void): void {
   // One native extension per CodeMirror instance Overleaf hands us; the event
   // fires again for every editor it (re)creates.
   const built = new WeakMap<object, NativeSupport>();
@@ -28,7 +43,7 @@ export function installOverleafHook(win: Window, controller: MainController): vo
       return; // Exports with an unexpected shape: stay on the overlay path.
     }
     built.set(cm, native);
-    controller.useNative(native);
+    use(native);
     detail.extensions.push(native.extension);
   });
   // If Overleaf built its editor before we listened, ask it to collect extensions again.
