@@ -99,4 +99,21 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
     expect(await docs(page)).toEqual([initialOf(0) + word, initialOf(1)]);
     await page.close();
   });
+
+  it('right-click "Generate continuation" in an editor generates there, as ghost text', async () => {
+    const page = await openNotebook(cm);
+    await focusEnd(page, 0);
+    await cell(page, 1).locator('.cm-content').click({ button: 'right' });
+    await page.keyboard.press('Control+End');
+    const url = page.url();
+    const reply = await h.evalInWorker(async (u) => {
+      const test = (globalThis as any).__aaTest;
+      const tab = (await chrome.tabs.query({})).find((t) => t.url === u)!;
+      return test.onContextMenuClicked({ menuItemId: test.CONTEXT_MENU_ID, editable: true, frameId: 0, pageUrl: u }, tab);
+    }, url);
+    expect(reply).toEqual({ ok: true });
+    await finalGhost(cell(page, 1));
+    expect(await docs(page), 'nothing typed into the document').toEqual([initialOf(0), initialOf(1)]);
+    await page.close();
+  });
 });
