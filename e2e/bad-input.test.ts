@@ -67,4 +67,29 @@ describe('bad input', () => {
     expect((await field.inputValue()).startsWith('We propose a new method')).toBe(true);
     await second.close();
   });
+
+  it('garbage in storage (opt-in sites not a list, one bad pattern; settings of the wrong types): the popup still opens and shows the valid site', async () => {
+    await h.evalInWorker(async () => {
+      await chrome.storage.local.set({ optInSites: { not: 'a list' } });
+    });
+    let popup = await h.openExtensionPage('popup.html');
+    await expect(popup.getByRole('heading', { name: 'Sites' }).isVisible()).resolves.toBe(true);
+    await popup.close();
+
+    const saved = await h.evalInWorker(async () => (await chrome.storage.sync.get('settings')).settings);
+    await h.evalInWorker(async () => {
+      await chrome.storage.local.set({ optInSites: [{ pattern: 'https://a.example/*', kind: 'generic' }, { pattern: '<all_urls>', kind: 'generic' }] });
+      await chrome.storage.sync.set({ settings: { maxNewTokens: 'many', temperature: null, topK: -3 } });
+    });
+    popup = await h.openExtensionPage('popup.html');
+    await expect.poll(() => popup.getByText('https://a.example/*').count()).toBe(1);
+    expect(await popup.getByText('<all_urls>').count()).toBe(0);
+    // Each bad setting shows its default, so the form stays usable.
+    expect(Number(await popup.getByLabel('Max new tokens').inputValue())).toBeGreaterThan(0);
+    await popup.close();
+    await h.evalInWorker(async (settings) => {
+      await chrome.storage.local.set({ optInSites: [] });
+      await chrome.storage.sync.set({ settings });
+    }, saved);
+  });
 });
