@@ -72,7 +72,11 @@ export default defineBackground(() => {
   browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClicked(info, tab));
   browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
 
-  browser.runtime.onInstalled.addListener(() => createContextMenu());
+  browser.runtime.onInstalled.addListener(() => {
+    createContextMenu();
+    // Built-in sites (lib/extension/sites/) whose scripts are registered at run time.
+    void syncRegistrations().catch(() => undefined);
+  });
   browser.runtime.onStartup.addListener(() => void syncRegistrations().catch(() => undefined));
   browser.permissions.onRemoved.addListener(() => void syncRegistrations().catch(() => undefined));
   browser.permissions.onAdded.addListener(() => void syncRegistrations().catch(() => undefined));

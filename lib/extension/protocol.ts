@@ -78,7 +78,7 @@ export const MAX_PROMPT_CHARS = 4000;
 /** Field ids are opaque strings chosen by the content script. */
 const FieldId = z.string().min(1).max(200);
 
-export const GENERATION_SOURCES = ['button', 'context-menu', 'command', 'popup', 'overleaf'] as const;
+export const GENERATION_SOURCES = ['button', 'context-menu', 'command', 'popup', 'overleaf', 'codemirror'] as const;
 export type GenerationSource = (typeof GENERATION_SOURCES)[number];
 
 // ---------------------------------------------------------------------------
