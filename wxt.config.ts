@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig, type ConfigEnv } from 'wxt';
 import { KIND_SCRIPTS } from './lib/extension/editors/kinds';
+import { browserManifest, targetBrowser } from './lib/extension/platform/manifest';
 import overleaf from './lib/extension/sites/overleaf.site';
 
 /**
@@ -24,28 +25,12 @@ export const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded
 const isTestBuild = (mode: string): boolean => mode === 'test';
 
 /**
- * Firefox (`-b firefox`): the gecko id, and the oldest Firefox with every
- * API we use: MV3 (109), storage.session (115), MAIN-world content scripts
- * (128), data_collection_permissions (140, the current ESR line). e2e runs on
- * firefox-esr 153.
- */
-export const GECKO = { id: 'abstract-autocomplete@abstract-autocomplete.local', strict_min_version: '140.0' };
-
-/**
- * Firefox test build only: the Overleaf scripts also run on
- * https://127.0.0.1/project/* (the local CodeMirror page of
- * e2e/overleaf-server.ts), because Firefox has no `--host-resolver-rules`
- * to serve that page as https://www.overleaf.com.
- */
-export const FIREFOX_TEST_OVERLEAF_MATCHES = ['https://127.0.0.1/project/*'];
-
-/**
  * The browser differences in hosting, resolved once: lib/extension/platform/engine-host
  * becomes engine-host.firefox.ts in Firefox builds (the engine runs in the
  * background page; see that file). Everything else imports it unchanged.
  */
 function platformModule(env: ConfigEnv) {
-  const target = resolve(__dirname, `lib/extension/platform/engine-host.${env.browser === 'firefox' ? 'firefox' : 'chrome'}.ts`);
+  const target = resolve(__dirname, `lib/extension/platform/engine-host.${targetBrowser(env.browser)}.ts`);
   return {
     name: 'aa-platform-module',
     enforce: 'pre' as const,
@@ -76,17 +61,13 @@ export default defineConfig({
   vite: (env) => ({ plugins: [platformModule(env)] }),
   manifest: ({ mode, browser }) => {
     const test = isTestBuild(mode);
-    const firefox = browser === 'firefox';
+    // Per-browser parts (offscreen vs background-page engine, gecko settings): lib/extension/platform/manifest.ts.
+    const platform = browserManifest(targetBrowser(browser));
     return {
       name: 'Abstract Autocomplete',
       description: 'Autocomplete scientific writing with a language model that runs inside your browser.',
-      // Firefox hosts the engine in its background page: no offscreen document.
-      permissions: ['storage', ...(firefox ? [] : ['offscreen']), 'contextMenus', 'activeTab', 'scripting'],
-      host_permissions: [
-        ...overleaf.origins,
-        ...(test ? [...LOCAL_TEST_MATCHES, ...TEST_GRANTED_HOSTS] : []),
-        ...(test && firefox ? FIREFOX_TEST_OVERLEAF_MATCHES : []),
-      ],
+      permissions: ['storage', ...platform.permissions, 'contextMenus', 'activeTab', 'scripting'],
+      host_permissions: [...overleaf.origins, ...(test ? [...LOCAL_TEST_MATCHES, ...TEST_GRANTED_HOSTS, ...platform.testOverleafMatches] : [])],
       // Other sites only after the user opts in from the popup (permissions.request).
       optional_host_permissions: ['*://*/*'],
       commands: {
@@ -99,23 +80,7 @@ export default defineConfig({
       content_security_policy: {
         extension_pages: EXTENSION_PAGES_CSP,
       },
-      ...(firefox
-        ? {
-            // Firefox has no manifest keys for COEP/COOP (extension pages stay
-            // non-isolated there, so the engine runs one WASM thread).
-            // Nothing is collected or sent (no text leaves the machine). Android: the oldest version with
-            // data_collection_permissions (lint); the Android build itself is not tested.
-            browser_specific_settings: {
-              gecko: { ...GECKO, data_collection_permissions: { required: ['none'] } },
-              gecko_android: { strict_min_version: '142.0' },
-            },
-          }
-        : {
-            // Cross-origin isolation for extension pages (the offscreen document):
-            // required for SharedArrayBuffer, i.e. multi-threaded WASM.
-            cross_origin_embedder_policy: { value: 'require-corp' },
-            cross_origin_opener_policy: { value: 'same-origin' },
-          }),
+      ...platform.keys,
     };
   },
   hooks: {
@@ -142,11 +107,12 @@ export default defineConfig({
           ...(script.world === 'MAIN' && { world: 'MAIN' }),
         });
       }
-      if (wxt.config.browser !== 'firefox') return;
+      const { testOverleafMatches } = browserManifest(targetBrowser(wxt.config.browser));
+      if (testOverleafMatches.length === 0) return;
       // Same files, same worlds and timing as the Overleaf entries WXT generated.
       for (const script of [...manifest.content_scripts]) {
         if (!script.js?.some((file) => /content-scripts\/overleaf(-main)?\.js$/.test(file))) continue;
-        manifest.content_scripts.push({ ...script, matches: FIREFOX_TEST_OVERLEAF_MATCHES });
+        manifest.content_scripts.push({ ...script, matches: testOverleafMatches });
       }
     },
   },

@@ -13,12 +13,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { GECKO } from '../../lib/extension/platform/manifest';
 import { ROOT, startStaticServer, type RouteHandler, type StaticServer } from '../harness';
 
 export const FIREFOX_TEST_EXTENSION_DIR = join(ROOT, '.output', 'firefox-mv3-test');
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
-/** Must match wxt.config.ts GECKO.id. */
-export const GECKO_ID = 'abstract-autocomplete@abstract-autocomplete.local';
+export const GECKO_ID = GECKO.id;
 /** Fixed moz-extension:// host, so tests can open the popup page by URL. */
 export const EXTENSION_UUID = '5b0f3c36-3f1c-4d59-9a61-6c0c7a0b1e2d';
 export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;

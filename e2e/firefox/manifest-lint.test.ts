@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../harness';
-import { GECKO_ID } from './harness';
+import { GECKO } from '../../lib/extension/platform/manifest';
 
 const outDir = mkdtempSync(join(tmpdir(), 'aa-firefox-'));
 const dir = join(outDir, 'firefox-mv3');
@@ -41,7 +41,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 describe('Firefox production build', () => {
   it('is Manifest V3 with a gecko id, a minimum version and a background script', () => {
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.browser_specific_settings.gecko).toEqual({ id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } });
+    expect(manifest.browser_specific_settings.gecko).toEqual({ id: GECKO.id, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } });
     expect(manifest.background).toEqual({ scripts: ['background.js'] });
     expect(existsSync(join(dir, 'background.js'))).toBe(true);
   });
@@ -51,8 +51,9 @@ describe('Firefox production build', () => {
     expect(manifest.cross_origin_embedder_policy).toBeUndefined();
     expect(manifest.cross_origin_opener_policy).toBeUndefined();
     expect(existsSync(join(dir, 'offscreen.html'))).toBe(false);
+    expect(manifest.host_permissions).toEqual(['https://www.overleaf.com/*', 'https://overleaf.com/*']);
     const everywhere = JSON.stringify([manifest.host_permissions, manifest.content_scripts]);
-    expect(everywhere).not.toMatch(/127\.0\.0\.1|localhost/);
+    expect(everywhere).not.toMatch(/127\.0\.0\.1|localhost|example\.edu/);
   });
 
   it('hosts the engine in the background page (the engine is bundled there, no offscreen API is used)', () => {
