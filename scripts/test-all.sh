@@ -30,7 +30,7 @@ node - "$RES" <<'JS'
 const fs = require('node:fs');
 const dir = process.argv[2];
 let passed = 0, failed = 0, skipped = 0;
-for (const f of ['unit.json', 'e2e.json']) {
+for (const f of ['unit.json', 'e2e.json', 'e2e-firefox.json']) {
   const p = `${dir}/${f}`;
   if (!fs.existsSync(p)) continue;
   const r = JSON.parse(fs.readFileSync(p, 'utf8'));
