@@ -60,7 +60,19 @@ async function startRecordingProxy(seen: string[]): Promise<Server> {
   return proxy;
 }
 
-export async function launchFirefox(options: { routes?: RouteHandler[]; acceptInsecureCerts?: boolean; extensionDir?: string } = {}): Promise<FirefoxHarness> {
+export interface FirefoxLaunchOptions {
+  routes?: RouteHandler[];
+  acceptInsecureCerts?: boolean;
+  extensionDir?: string;
+  /**
+   * Host names that resolve to 127.0.0.1 and bypass the recording proxy (the
+   * test build's stand-ins for real sites, e.g. fixture.localhost), like
+   * Chromium's --host-resolver-rules MAP in e2e/harness.ts.
+   */
+  localHosts?: string[];
+}
+
+export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise<FirefoxHarness> {
   const server = await startStaticServer(undefined, options.routes);
   const externalRequests: string[] = [];
   const proxy = await startRecordingProxy(externalRequests);
@@ -79,7 +91,8 @@ export async function launchFirefox(options: { routes?: RouteHandler[]; acceptIn
       'network.proxy.http_port': proxyPort,
       'network.proxy.ssl': '127.0.0.1',
       'network.proxy.ssl_port': proxyPort,
-      'network.proxy.no_proxies_on': '',
+      'network.proxy.no_proxies_on': (options.localHosts ?? []).join(','),
+      'network.dns.localDomains': (options.localHosts ?? []).join(','),
     },
   });
   const id = await browser.installExtension(options.extensionDir ?? FIREFOX_TEST_EXTENSION_DIR);
