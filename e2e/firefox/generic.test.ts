@@ -93,3 +93,44 @@ describe('Firefox: generic Generate button', () => {
     await popup.close();
   });
 });
+
+describe('Firefox: a crashing engine (test build: storage.session testFault)', () => {
+  /** storage.session is open to extension pages only, so the fault is set from the popup page. */
+  async function setFault(fault: 'crash' | undefined): Promise<void> {
+    const popup = await h.openPopup();
+    await popup.evaluate((f) => (f ? chrome.storage.session.set({ testFault: f }) : chrome.storage.session.remove('testFault')), fault ?? '');
+    await popup.close();
+  }
+  afterAll(() => setFault(undefined));
+
+  /** One Generate in a fresh page (so no earlier run's outcome is on its button): what the field and the button say after. */
+  async function generateOnce(text: string) {
+    const page = await h.openPage('textarea.html');
+    await typeInto(page, '#abstract', text);
+    await generateByKeyboard(page);
+    await waitFor(async () => (await uiAttr(page, 'data-last-tokens')) ?? (await uiAttr(page, 'data-last-error')), (v) => v !== null, 120_000, 'the end of the run');
+    await waitFor(() => uiAttr(page, 'data-state'), (v) => v === 'idle', 60_000, 'idle button');
+    const outcome = { value: await fieldValue(page), error: await uiAttr(page, 'data-last-error'), message: await uiAttr(page, 'data-message') };
+    await page.close();
+    return outcome;
+  }
+
+  it('each crash is reported and loses no text; after two in a row (the engine is replaced: unit engine-host.firefox.test.ts) the next Generate works', async () => {
+    // Load the model first, so the crashes below are in generation.
+    expect((await generateOnce('We study')).error).toBeNull();
+
+    await setFault('crash');
+    for (const text of ['We propose', 'In this paper']) {
+      const crashed = await generateOnce(text);
+      expect(crashed.error).toBe('engine-failed');
+      expect(crashed.message).toMatch(/^The model failed: RuntimeError: memory access out of bounds/);
+      expect(crashed.value, 'a failed run changes nothing').toBe(text);
+    }
+
+    await setFault(undefined);
+    const after = await generateOnce('Our results show');
+    expect(after.error).toBeNull();
+    expect(after.value.startsWith('Our results show')).toBe(true);
+    expect(after.value.length).toBeGreaterThan('Our results show'.length);
+  });
+});
