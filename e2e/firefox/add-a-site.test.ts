@@ -11,6 +11,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codemirrorRoutes, notebookPath } from '../codemirror-pages';
+import { expectTabIsOneUndoStep, finalGhost, focusEnd, GENERATE_BUTTON } from './codemirror-steps';
 import { launchFirefox, waitFor, type FirefoxHarness } from './harness';
 
 const HOST = 'fixture.localhost';
@@ -30,12 +31,6 @@ afterAll(async () => {
 const fixtureUrl = (prefix: string) => `http://${HOST}:${h.server.port}${notebookPath({ cells: 1, text: INITIAL }, prefix)}`;
 const docText = (page: Page) => page.evaluate(() => (window as any).__cms[0].state.doc.toString() as string);
 
-async function withControl(page: Page, key: 'z' | 'End'): Promise<void> {
-  await page.keyboard.down('Control');
-  await page.keyboard.press(key);
-  await page.keyboard.up('Control');
-}
-
 describe('Firefox: a site defined in one file', () => {
   it('its CodeMirror editor gets the button (scripts registered at run time), ghost text, Tab and one undo step', async () => {
     const page = await h.openPage(fixtureUrl('/editor'));
@@ -43,29 +38,20 @@ describe('Firefox: a site defined in one file', () => {
     // The background registers the scripts at install; a page opened before that finished gets none, so reload until it has them.
     await waitFor(
       async () => {
-        if (await page.$('[data-abstract-autocomplete-generate]')) return true;
+        if (await page.$(GENERATE_BUTTON)) return true;
         await page.reload();
         await page.waitForSelector('body[data-ready]');
-        return (await page.waitForSelector('[data-abstract-autocomplete-generate]', { timeout: 3_000 }).catch(() => null)) !== null;
+        return (await page.waitForSelector(GENERATE_BUTTON, { timeout: 3_000 }).catch(() => null)) !== null;
       },
       (ok) => ok,
       30_000,
       'the Generate button from the registered scripts',
     );
-    await page.click('.cm-content');
-    await withControl(page, 'End');
-    await page.click('[data-abstract-autocomplete-generate]');
-    await waitFor(() => page.evaluate(() => document.querySelector('[data-abstract-autocomplete="ghost"]')?.getAttribute('data-streaming') ?? null), (v) => v === 'false', 120_000, 'a finished ghost');
-    const ghost = (await page.$eval('.aa-ghost-text', (el) => el.textContent)) ?? '';
-    expect(ghost.length).toBeGreaterThan(0);
+    await focusEnd(page);
+    await page.click(GENERATE_BUTTON);
+    const ghost = await finalGhost(page);
     expect(await docText(page), 'a ghost is not in the document').toBe(BEFORE);
-
-    await page.keyboard.press('Tab');
-    expect(await docText(page)).toBe(BEFORE + ghost);
-    await page.keyboard.type('Q');
-    await withControl(page, 'z');
-    await withControl(page, 'z');
-    expect(await docText(page), 'one undo removes the whole completion and nothing else').toBe(BEFORE);
+    await expectTabIsOneUndoStep(page, () => docText(page), BEFORE, ghost);
     await page.close();
   });
 
@@ -74,8 +60,8 @@ describe('Firefox: a site defined in one file', () => {
     const page = await h.openPage(fixtureUrl('/elsewhere'));
     await page.waitForSelector('body[data-ready]');
     const control = await h.openPage(fixtureUrl('/editor'));
-    await control.waitForSelector('[data-abstract-autocomplete-generate]', { timeout: 30_000 });
-    expect(await page.$$eval('[data-abstract-autocomplete-generate]', (els) => els.length)).toBe(0);
+    await control.waitForSelector(GENERATE_BUTTON, { timeout: 30_000 });
+    expect(await page.$$eval(GENERATE_BUTTON, (els) => els.length)).toBe(0);
     await control.close();
     await page.close();
   });

@@ -15,7 +15,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codemirrorRoutes, notebookPath } from '../codemirror-pages';
 import { startOverleafServer, type CmBuild, type OverleafServer } from '../overleaf-server';
-import { launchFirefox, waitFor, type FirefoxHarness } from './harness';
+import { expectTabIsOneUndoStep, finalGhost, focusEnd, GENERATE_BUTTON } from './codemirror-steps';
+import { launchFirefox, type FirefoxHarness } from './harness';
 
 const INITIAL = 'We propose a method to';
 let server: OverleafServer;
@@ -38,44 +39,12 @@ async function openProject(cm: CmBuild): Promise<Page> {
   const page = await h.browser.newPage();
   await page.goto(url.href);
   await page.waitForSelector('body[data-ready]');
-  await page.waitForSelector('[data-abstract-autocomplete-generate]', { timeout: 30_000 });
-  await page.click('.cm-content');
-  await withControl(page, 'End');
+  await page.waitForSelector(GENERATE_BUTTON, { timeout: 30_000 });
+  await focusEnd(page);
   return page;
 }
 
 const docText = (page: Page) => page.evaluate(() => (window as any).__cm.state.doc.toString() as string);
-const attr = (page: Page, selector: string, name: string) => page.evaluate((s, n) => document.querySelector(s)?.getAttribute(n) ?? null, selector, name);
-
-async function withControl(page: Page, key: 'z' | 'End'): Promise<void> {
-  await page.keyboard.down('Control');
-  await page.keyboard.press(key);
-  await page.keyboard.up('Control');
-}
-const undo = (page: Page) => withControl(page, 'z');
-
-/** Waits until the ghost under `scope` (a CSS selector) holds the final completion; returns its text. */
-async function finalGhost(page: Page, scope = ''): Promise<string> {
-  await waitFor(() => attr(page, `${scope} [data-abstract-autocomplete="ghost"]`, 'data-streaming'), (v) => v === 'false', 120_000, 'a finished ghost');
-  const ghost = (await page.$eval(`${scope} .aa-ghost-text`, (el) => el.textContent)) ?? '';
-  expect(ghost.length).toBeGreaterThan(0);
-  expect(ghost).not.toBe('…');
-  return ghost;
-}
-
-/** Tab inserts the ghost; typing right after is its own undo step; one more Ctrl+Z removes the whole completion. */
-async function expectTabIsOneUndoStep(page: Page, readDoc: () => Promise<string>, before: string, ghost: string): Promise<void> {
-  await page.keyboard.press('Tab');
-  expect(await readDoc()).toBe(before + ghost);
-  await waitFor(() => page.evaluate(() => document.querySelectorAll('.aa-ghost').length), (n) => n === 0, 5_000, 'ghost gone');
-  await page.keyboard.type('Q');
-  expect(await readDoc()).toBe(before + ghost + 'Q');
-  await undo(page);
-  expect(await readDoc()).toBe(before + ghost);
-  await undo(page);
-  expect(await readDoc(), 'one undo removes the whole completion and nothing else').toBe(before);
-}
-
 describe.each<CmBuild>(['new', 'old'])('Firefox: CodeMirror 6 on an enabled page, two editors (@codemirror/view %s layout)', (cm) => {
   const cell = (i: number) => `.cell[data-cell="${i}"]`;
   const initialOf = (i: number) => `${INITIAL} (cell ${i})`;
@@ -84,11 +53,10 @@ describe.each<CmBuild>(['new', 'old'])('Firefox: CodeMirror 6 on an enabled page
   it('ghost text in the focused editor only, not in any document; Tab accepts as one undo step', async () => {
     const page = await h.openPage(notebookPath({ cm, cells: 2, text: INITIAL }));
     await page.waitForSelector('body[data-ready]');
-    await page.waitForSelector(`${cell(1)} [data-abstract-autocomplete-generate]`, { timeout: 30_000 });
-    expect(await page.$$eval('[data-abstract-autocomplete-generate]', (els) => els.length), 'one button per editor').toBe(2);
-    await page.click(`${cell(1)} .cm-content`);
-    await withControl(page, 'End');
-    await page.click(`${cell(1)} [data-abstract-autocomplete-generate]`);
+    await page.waitForSelector(`${cell(1)} ${GENERATE_BUTTON}`, { timeout: 30_000 });
+    expect(await page.$$eval(GENERATE_BUTTON, (els) => els.length), 'one button per editor').toBe(2);
+    await focusEnd(page, cell(1));
+    await page.click(`${cell(1)} ${GENERATE_BUTTON}`);
     const ghost = await finalGhost(page, cell(1));
     expect(await page.$$eval(`${cell(0)} .aa-ghost-text`, (els) => els.length), 'no ghost in the other editor').toBe(0);
     expect([await cellDoc(page, 0), await cellDoc(page, 1)], 'a ghost is not in any document').toEqual([initialOf(0), initialOf(1)]);
@@ -102,7 +70,7 @@ describe.each<CmBuild>(['new', 'old'])('Firefox: CodeMirror 6 on an enabled page
 describe.each<CmBuild>(['new', 'old'])('Firefox: Overleaf (@codemirror/view %s layout)', (cm) => {
   it('ghost text at the caret, not in the document; Tab accepts as one undo step', async () => {
     const page = await openProject(cm);
-    await page.click('[data-abstract-autocomplete-generate]');
+    await page.click(GENERATE_BUTTON);
     const ghost = await finalGhost(page);
     // Shown, not inserted: collaborators see nothing until it is accepted.
     expect(await docText(page)).toBe(INITIAL);
