@@ -31,7 +31,7 @@ import { z } from 'zod';
 
 /** Tag on every bridge message, so unrelated postMessage traffic is ignored cheaply. */
 export const BRIDGE_TAG = 'abstract-autocomplete/overleaf';
-/** Longest context / ghost text carried (the prompt is 4000 chars; completions are far shorter). */
+/** Longest context / ghost text carried (prompts are at most MAX_PROMPT_CHARS; completions far shorter). */
 export const MAX_BRIDGE_TEXT = 20_000;
 
 const Channel = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
