@@ -83,7 +83,11 @@ export default defineBackground(() => {
   chrome.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClicked(info, tab));
   chrome.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
 
-  browser.runtime.onInstalled.addListener(() => createContextMenu());
+  browser.runtime.onInstalled.addListener(() => {
+    createContextMenu();
+    // Built-in sites (lib/extension/sites/) whose scripts are registered at run time.
+    void syncRegistrations().catch(() => undefined);
+  });
   browser.runtime.onStartup.addListener(() => void syncRegistrations().catch(() => undefined));
   browser.permissions.onRemoved.addListener(() => void syncRegistrations().catch(() => undefined));
   browser.permissions.onAdded.addListener(() => void syncRegistrations().catch(() => undefined));

@@ -1,5 +1,5 @@
 /**
- * The slice of CodeMirror 6's `EditorView` API the Overleaf path uses.
+ * The slice of CodeMirror 6's `EditorView` API the codemirror kind uses.
  *
  * We never import @codemirror into the page: the MAIN-world script works with
  * the page's own EditorView instance, and a second copy of @codemirror/state
@@ -37,13 +37,4 @@ export interface EditorViewLike {
   readonly dom: HTMLElement;
   /** The `.cm-content` contenteditable. */
   readonly contentDOM: HTMLElement;
-}
-
-/** Characters of context before the caret sent to the model (matches MAX_PROMPT_CHARS). */
-export const CONTEXT_CHARS = 4000;
-
-/** The text right before the main caret, at most `maxChars` of it. */
-export function textBeforeCaret(view: EditorViewLike, maxChars = CONTEXT_CHARS): { text: string; caret: number } {
-  const head = view.state.selection.main.head;
-  return { text: view.state.doc.sliceString(Math.max(0, head - maxChars), head), caret: head };
 }

@@ -6,7 +6,8 @@
  * land in or over what they are doing. Either way nothing of theirs changes,
  * and they are told why nothing was inserted.
  */
-import { startGeneration, type GenerationHandle } from '../generation-client';
+import { startGeneration, type GenerationHandle } from '../../generation-client';
+import type { GenerationSource } from '../../protocol';
 import { STOPPED_MESSAGE, STOPPED_TYPING_MESSAGE, compareCaret, notInsertedMessage } from './basic-guard';
 import { ensureCaretIn, insertAtDomCaret, readCaret, textBeforeDomCaret } from './basic-mode';
 
@@ -16,6 +17,7 @@ const INSERT_REFUSED_MESSAGE = 'The editor refused the completion; nothing was i
 export function basicModeGenerate(
   content: HTMLElement,
   fieldId: string,
+  source: GenerationSource,
   { onFinished }: { onFinished(message?: string): void },
 ): GenerationHandle {
   ensureCaretIn(content);
@@ -47,7 +49,7 @@ export function basicModeGenerate(
   };
 
   const generation = startGeneration(
-    { fieldId, prompt: recorded, source: 'overleaf' },
+    { fieldId, prompt: recorded, source },
     {
       onDone: (result) => {
         listen(false);

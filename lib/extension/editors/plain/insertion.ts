@@ -51,17 +51,25 @@ export function collapseSelectionToEnd(field: Field): void {
   }
 }
 
-/** The text before the caret (the end of the text when the field has no caret). */
-export function textBeforeCaret(field: Field): string {
+/** The text before and after the caret (the caret is at the end of the text when the field has none). */
+export function textAroundCaret(field: Field): { before: string; after: string } {
   if (isTextarea(field)) {
     const focused = deepActiveElement(field.ownerDocument) === field;
-    return field.value.slice(0, focused ? (field.selectionEnd ?? field.value.length) : field.value.length);
+    const caret = focused ? (field.selectionEnd ?? field.value.length) : field.value.length;
+    return { before: field.value.slice(0, caret), after: field.value.slice(caret) };
   }
+  const caret = caretRangeIn(field);
   const before = field.ownerDocument.createRange();
   before.selectNodeContents(field);
-  const caret = caretRangeIn(field);
+  const after = before.cloneRange();
   before.setEnd(caret.endContainer, caret.endOffset);
-  return before.toString();
+  after.setStart(caret.endContainer, caret.endOffset);
+  return { before: before.toString(), after: after.toString() };
+}
+
+/** The text before the caret (the end of the text when the field has no caret). */
+export function textBeforeCaret(field: Field): string {
+  return textAroundCaret(field).before;
 }
 
 function dispatchInput(field: Field, text: string): void {

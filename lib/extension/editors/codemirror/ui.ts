@@ -1,12 +1,11 @@
 /**
- * Extension UI on Overleaf, created by the ISOLATED-world script: the
+ * Extension UI on CodeMirror editors, created by the ISOLATED-world script: the
  * Generate button in the editor's corner, a small status / error line, and
  * the one-time basic-mode notice. Text is set with textContent only.
  */
 export const GENERATE_BUTTON_ATTR = 'data-abstract-autocomplete-generate';
 const STATUS_ATTR = 'data-abstract-autocomplete-status';
-export const BASIC_MODE_NOTICE =
-  "Abstract Autocomplete couldn't reach Overleaf's editor; using basic mode (completions are inserted directly into the text).";
+import { OWNED_EDITOR_ATTR } from '../kinds';
 
 const BUTTON_CSS =
   'position:absolute;top:6px;right:14px;z-index:6;font:12px system-ui,sans-serif;padding:2px 8px;' +
@@ -15,17 +14,18 @@ const STATUS_CSS =
   'position:absolute;top:30px;right:14px;z-index:6;max-width:60%;font:12px system-ui,sans-serif;padding:4px 8px;' +
   'border-radius:4px;background:#fff8e1;color:#3d3000;border:1px solid #e0c36a;';
 
-export class OverleafUi {
+export class EditorUi {
   private observer: MutationObserver | null = null;
   private busy = false;
 
   constructor(
     private readonly doc: Document,
+    private readonly kind: 'codemirror' | 'overleaf',
     /** Called for trusted user activations of a Generate button only. */
     private readonly onGenerate: (editor: HTMLElement) => void,
   ) {}
 
-  /** Adds a Generate button to every editor now and whenever Overleaf (re)creates one. */
+  /** Adds a Generate button to every editor now and whenever the page (re)creates one. */
   watch(): void {
     const scan = () => {
       for (const content of Array.from(this.doc.querySelectorAll<HTMLElement>('.cm-content'))) this.attach(content);
@@ -41,11 +41,11 @@ export class OverleafUi {
   }
 
   private attach(content: HTMLElement): void {
-    const container = OverleafUi.containerOf(content);
+    const container = EditorUi.containerOf(content);
     if (!container || container.querySelector(`:scope > [${GENERATE_BUTTON_ATTR}]`)) return;
     if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
-    // Lets the generic content script (if the user enabled it on all sites) leave this editor to us.
-    container.setAttribute('data-abstract-autocomplete', 'overleaf');
+    // Lets the plain-field script (if the user enabled it on all sites) leave this editor to us.
+    container.setAttribute(OWNED_EDITOR_ATTR, this.kind);
     const button = this.doc.createElement('button');
     button.type = 'button';
     button.setAttribute(GENERATE_BUTTON_ATTR, '');

@@ -1,5 +1,7 @@
 /**
- * MAIN-world side of the Overleaf path: owns at most one ghost session.
+ * MAIN-world side of the codemirror kind (and Overleaf): owns at most one
+ * ghost session, and touches the editor only through the kind's EditorAccess
+ * (contract.ts).
  *
  * It only ever (a) reads the text before the caret when asked, and (b) shows,
  * inserts or removes text it is sent. It never talks to the extension and
@@ -11,14 +13,14 @@
  * every animation frame, which also keeps the overlay glued to the caret while
  * the editor scrolls).
  */
+import type { EditorAccess, GhostRenderer } from '../contract';
 import { splitNextWord } from './accept-word';
+import { codemirrorAccess } from './access';
 import { toIsolatedMessage, type EditorMode, type ToIsolatedBody, type ToMainMessage } from './bridge';
-import { textBeforeCaret, type EditorViewLike } from './editor-view';
+import type { EditorViewLike } from './editor-view';
 import { findEditorView } from './find-editor-view';
 import { isGhostElement } from './ghost-ui';
 import { ghostKeyAction } from './keys';
-import type { NativeSupport } from './native-ghost';
-import { OverlayGhost, type GhostRenderer } from './overlay-ghost';
 
 /** Characters before the caret that must stay unchanged for the ghost to stay. */
 const GUARD_CHARS = 64;
@@ -41,21 +43,16 @@ interface Session {
 export class MainController {
   private channel: string | null = null;
   private session: Session | null = null;
-  private native: NativeSupport | null = null;
   private frame = 0;
 
   constructor(
     private readonly win: Window,
     private readonly post: (message: ReturnType<typeof toIsolatedMessage>) => void,
+    private readonly access: EditorAccess<EditorViewLike> = codemirrorAccess,
   ) {
     // Capture phase on window: runs before CodeMirror's own handlers on the content element.
     win.addEventListener('keydown', (e) => this.onKeyDown(e), true);
     win.addEventListener('mousedown', (e) => this.onMouseDown(e), true);
-  }
-
-  /** Overleaf handed us its CodeMirror: sessions in views carrying our extension render natively. */
-  useNative(native: NativeSupport): void {
-    this.native = native;
   }
 
   get channelBound(): boolean {
@@ -84,28 +81,22 @@ export class MainController {
     if (this.channel) this.post(toIsolatedMessage(this.channel, body));
   }
 
-  private pickView(): { view: EditorViewLike; mode: EditorMode } | null {
-    const nativeViews = this.native ? [...this.native.views].filter((v) => v.dom.isConnected) : [];
-    if (nativeViews.length) {
-      const active = this.win.document.activeElement;
-      const focused = nativeViews.find((v) => active && v.dom.contains(active));
-      return { view: focused ?? nativeViews[nativeViews.length - 1], mode: 'native' };
-    }
-    const found = findEditorView(this.win.document);
-    return found && { view: found.view, mode: 'overlay' };
+  /** The focused editor, else the first one (the keyboard command may arrive with focus elsewhere). */
+  private pickView(): EditorViewLike | null {
+    return this.access.find(this.win.document.activeElement) ?? findEditorView(this.win.document)?.view ?? null;
   }
 
   private start(id: string): void {
     this.end('dismissed');
-    const picked = this.pickView();
-    if (!picked) {
+    const view = this.pickView();
+    if (!view) {
       this.send({ type: 'context', id, ok: false, text: '' });
       return;
     }
-    const { view, mode } = picked;
-    const { text, caret } = textBeforeCaret(view);
-    const renderer =
-      mode === 'native' && this.native ? this.native.rendererFor(view) : new OverlayGhost(view, () => this.accept('all'));
+    const { before: text, caret } = this.access.textAround(view);
+    const renderer = this.access.ghost(view, () => this.accept('all'));
+    if (!renderer) return this.send({ type: 'context', id, ok: false, text: '' });
+    const mode: EditorMode = renderer.inline ? 'native' : 'overlay';
     this.session = {
       id,
       view,
@@ -147,33 +138,14 @@ export class MainController {
     const text = what === 'all' ? remaining : word;
     const rest = what === 'all' ? '' : tail;
     const done = !rest && (what === 'all' || !s.streaming);
-    const from = s.caret;
-    const to = from + text.length;
-    const nativeExtras = s.mode === 'native' && this.native ? this.native.acceptSpec(to, done ? null : rest, s.streaming) : {};
-    // One dispatch with the change: one undo step removes exactly this text.
-    view.dispatch({
-      changes: { from, insert: text },
-      selection: { anchor: to },
-      userEvent: 'input.complete',
-      scrollIntoView: true,
-      ...nativeExtras,
-    });
-    if (!('annotations' in nativeExtras)) {
-      // Without the page's `isolateHistory`, a selection-only transaction closes the
-      // history event, so typing right after the accept is not merged into it.
-      // It changes no text, so it adds no undo step.
-      view.dispatch({ selection: { anchor: to } });
-    }
+    const to = this.access.insert(view, s.caret, text);
     s.consumed += text.length;
     s.caret = to;
     s.seenState = view.state;
     s.guard = this.guardAt(view, to);
-    if (done) {
-      // Also stops a still-running generation (the isolated side cancels on "ended").
-      this.end('accepted');
-    } else if (s.mode === 'overlay') {
-      s.renderer.show(to, rest, s.streaming);
-    }
+    // Also stops a still-running generation (the isolated side cancels on "ended").
+    if (done) this.end('accepted');
+    else s.renderer.show(to, rest, s.streaming);
   }
 
   private end(reason: 'accepted' | 'dismissed' | null): void {

@@ -10,6 +10,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { editingHost, fieldFromEvent, fieldId, focusedField } from './fields';
+import { plainAccess } from './access';
 import { StreamInserter, collapseSelectionToEnd, textBeforeCaret } from './insertion';
 
 afterEach(() => {
@@ -325,5 +326,33 @@ describe('fields', () => {
     const b = textarea('');
     expect(fieldId(a)).toBe(fieldId(a));
     expect(fieldId(a)).not.toBe(fieldId(b));
+  });
+});
+
+describe('plain fields through the editor contract', () => {
+  it('text before and after the caret, each capped at maxChars', () => {
+    const field = textarea('Hello brave new world');
+    field.setSelectionRange(11, 11);
+    expect(plainAccess.textAround(field)).toEqual({ before: 'Hello brave', after: ' new world', caret: 11 });
+    expect(plainAccess.textAround(field, 4)).toEqual({ before: 'rave', after: ' new', caret: 11 });
+  });
+
+  it('finds the editing host, but not read-only fields or anything inside CodeMirror', () => {
+    const field = textarea('x');
+    expect(plainAccess.find(field)).toBe(field);
+    field.readOnly = true;
+    expect(plainAccess.find(field)).toBeNull();
+    const cm = document.createElement('div');
+    cm.className = 'cm-editor';
+    const content = document.createElement('div');
+    content.contentEditable = 'true';
+    cm.append(content);
+    document.body.append(cm);
+    expect(plainAccess.find(content)).toBeNull();
+    expect(plainAccess.find(null)).toBeNull();
+  });
+
+  it('has no ghost: completions stream into the field', () => {
+    expect(plainAccess.ghost(textarea('x'), () => undefined)).toBeNull();
   });
 });

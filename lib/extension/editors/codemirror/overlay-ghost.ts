@@ -11,16 +11,9 @@
  * - `pointer-events: none` (except the Accept button) keeps clicks going to
  *   the editor.
  */
+import type { GhostRenderer } from '../contract';
 import type { EditorViewLike } from './editor-view';
 import { createGhostContent } from './ghost-ui';
-
-export interface GhostRenderer {
-  /** Shows `text` at `pos` (replacing what was shown). */
-  show(pos: number, text: string, streaming: boolean): void;
-  /** Called every animation frame while shown: follow scrolling and layout changes. */
-  reposition(): void;
-  clear(): void;
-}
 
 export class OverlayGhost implements GhostRenderer {
   private readonly box: HTMLElement;

@@ -1,20 +1,22 @@
 /**
  * Which elements get the Generate button, found through open shadow roots
  * and in the frame the script runs in (all_frames covers same-origin iframes).
- * CodeMirror editors (and anything inside a container the Overleaf scripts
- * marked `data-abstract-autocomplete="overleaf"`) are left to the Overleaf
- * path, which talks to the editor itself; typing into CodeMirror's DOM from
+ * CodeMirror editors (and anything inside a container a CodeMirror-based
+ * script marked, kinds.ts OWNED_EDITOR_SELECTOR) are left to the codemirror
+ * kind, which talks to the editor itself; typing into CodeMirror's DOM from
  * outside would desync it.
  */
+import { OWNED_EDITOR_SELECTOR } from '../kinds';
+
 export type Field = HTMLTextAreaElement | HTMLElement;
 
 export function isTextarea(el: Element): el is HTMLTextAreaElement {
   return el instanceof HTMLTextAreaElement || el.tagName === 'TEXTAREA';
 }
 
-/** Editors the Overleaf scripts own (they mark their container) or any CodeMirror. */
+/** Editors a CodeMirror-based script owns (it marks their container) or any CodeMirror. */
 function isCodeMirror(el: Element): boolean {
-  return el.closest('.cm-editor, .CodeMirror, [data-abstract-autocomplete="overleaf"]') !== null;
+  return el.closest(`.cm-editor, .CodeMirror, ${OWNED_EDITOR_SELECTOR}`) !== null;
 }
 
 /** The element that owns editing: a textarea, or the topmost contenteditable host. */

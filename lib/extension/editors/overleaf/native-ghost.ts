@@ -12,9 +12,9 @@
  * Everything is built from the page's exports (never our own @codemirror
  * copy, which would fail CodeMirror's instanceof checks).
  */
-import type { EditorViewLike } from './editor-view';
-import type { GhostRenderer } from './overlay-ghost';
-import { createGhostContent } from './ghost-ui';
+import type { GhostRenderer } from '../contract';
+import type { EditorViewLike } from '../codemirror/editor-view';
+import { createGhostContent } from '../codemirror/ghost-ui';
 
 /* The exports we use, typed loosely: they come from the page at run time. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -59,8 +59,8 @@ export interface NativeSupport {
   /** Live views that carry the extension (most recently created last). */
   readonly views: Set<EditorViewLike>;
   rendererFor(view: EditorViewLike): GhostRenderer;
-  /** Extra fields for an accept transaction: ghost update + history isolation, in the same dispatch. */
-  acceptSpec(pos: number, rest: string | null, streaming: boolean): { effects: unknown; annotations?: unknown };
+  /** Annotation that ends the undo step after an accept, so typing after it is not merged into it (absent in old pages). */
+  readonly isolateAfter?: unknown;
 }
 
 export function createNativeSupport(cm: CodeMirrorExports, hooks: NativeHooks): NativeSupport {
@@ -134,15 +134,12 @@ export function createNativeSupport(cm: CodeMirrorExports, hooks: NativeHooks): 
         }
       };
       return {
+        inline: true,
         show: (pos, text, streaming) => dispatch({ pos, text, streaming }),
         reposition: () => {},
         clear: () => dispatch(null),
       };
     },
-    acceptSpec(pos, rest, streaming) {
-      const effects = setGhost.of(rest === null ? null : { pos, text: rest, streaming });
-      // Typing right after an accept must not merge into the completion's undo step.
-      return cm.isolateHistory ? { effects, annotations: cm.isolateHistory.of('after') } : { effects };
-    },
+    isolateAfter: cm.isolateHistory?.of('after'),
   };
 }

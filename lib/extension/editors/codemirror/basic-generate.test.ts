@@ -7,7 +7,7 @@
  * Trusted typing cannot be made in happy-dom; e2e/overleaf.test.ts covers it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GenerationHandlers } from '../generation-client';
+import type { GenerationHandlers } from '../../generation-client';
 import { basicModeGenerate } from './basic-generate';
 
 const generation = vi.hoisted(() => ({
@@ -17,7 +17,7 @@ const generation = vi.hoisted(() => ({
   cancelled: 0,
 }));
 
-vi.mock('../generation-client', () => ({
+vi.mock('../../generation-client', () => ({
   startGeneration: (request: { prompt: string }, handlers: GenerationHandlers) => {
     generation.handlers = handlers;
     generation.prompt = request.prompt;
@@ -68,7 +68,7 @@ afterEach(() => {
   delete (document as { execCommand?: unknown }).execCommand;
 });
 
-const run = () => basicModeGenerate(content, 'overleaf-editor', { onFinished: (m) => finished.push(m) });
+const run = () => basicModeGenerate(content, 'overleaf-editor', 'overleaf', { onFinished: (m) => finished.push(m) });
 
 describe('basicModeGenerate', () => {
   it('inserts the finished completion at the unchanged caret', () => {

@@ -1,17 +1,26 @@
 /**
- * ISOLATED-world side of the Overleaf path: the only part that talks to the
+ * ISOLATED-world side of the codemirror kind (and of Overleaf, built on it): the only part that talks to the
  * extension. A generation starts only from a trusted user action (the
  * Generate button, or the keyboard command relayed by the background); the
  * MAIN world is asked for the text before the caret and sent the completion
  * to show as ghost text. See bridge.ts for the trust reasoning.
  */
-import { doneMessage, startGeneration, type GenerationHandle } from '../generation-client';
+import { doneMessage, startGeneration, type GenerationHandle } from '../../generation-client';
 import { basicModeGenerate } from './basic-generate';
-import { IsolatedGate, newChannel, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
-import { BASIC_MODE_NOTICE, OverleafUi } from './ui';
+import { IsolatedGate, newChannel, newRequestId, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
+import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
+import { EditorUi } from './ui';
 
-/** Field id for the background's "one generation per field" rule. */
-export const OVERLEAF_FIELD_ID = 'overleaf-editor';
+/** What differs between kinds built on this controller. */
+export interface CodeMirrorKindConfig {
+  /** Marker on editor containers (kinds.ts OWNED_EDITOR_SELECTOR). */
+  kind: 'codemirror' | 'overleaf';
+  /** Field id for the background's "one generation per field" rule. */
+  fieldId: string;
+  source: GenerationSource;
+  /** Shown once when the EditorView cannot be reached. */
+  basicModeNotice: string;
+}
 /** How long to wait for the MAIN world to answer before using basic mode. */
 const CONTEXT_TIMEOUT_MS = 1500;
 
@@ -21,10 +30,13 @@ export class IsolatedController {
   private contextTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeShown = false;
   private container: HTMLElement | null = null;
-  readonly ui: OverleafUi;
+  readonly ui: EditorUi;
 
-  constructor(private readonly win: Window) {
-    this.ui = new OverleafUi(win.document, (container) => this.generate(container));
+  constructor(
+    private readonly win: Window,
+    private readonly config: CodeMirrorKindConfig,
+  ) {
+    this.ui = new EditorUi(win.document, config.kind, (container) => this.generate(container));
   }
 
   start(): void {
@@ -41,14 +53,18 @@ export class IsolatedController {
   focusedEditor(): HTMLElement | null {
     const active = this.win.document.activeElement;
     const content = active?.closest('.cm-content') ?? null;
-    return content ? OverleafUi.containerOf(content) : null;
+    return content ? EditorUi.containerOf(content) : null;
   }
 
   /** Starts a generation at the caret of `container`'s editor. Call only for trusted user actions. */
   generate(container: HTMLElement | null): void {
     this.stop();
     this.container = container;
-    const id = crypto.randomUUID();
+    // The MAIN side acts on the focused editor; with several (one per notebook
+    // cell), a click on another editor's button means that editor.
+    const content = container?.querySelector<HTMLElement>('.cm-content');
+    if (content && !content.contains(this.win.document.activeElement)) content.focus();
+    const id = newRequestId();
     this.gate.expectContext(id);
     this.send({ type: 'context-request', id });
     // No answer: the MAIN script did not run (or broke). Fall back rather than do nothing.
@@ -94,10 +110,10 @@ export class IsolatedController {
       this.ui.status(this.container, message);
       this.endSession(id);
     };
-    if (!prompt.trim()) return fail('Type some text first');
+    if (!prompt.trim()) return fail(EMPTY_PROMPT_MESSAGE);
     this.ui.setBusy(true);
     this.generation = startGeneration(
-      { fieldId: OVERLEAF_FIELD_ID, prompt, source: 'overleaf' },
+      { fieldId: this.config.fieldId, prompt, source: this.config.source },
       {
         onLoading: () => this.ui.status(this.container, 'Loading the model…', 0),
         onDelta: (delta) => {
@@ -140,16 +156,16 @@ export class IsolatedController {
     const content = container?.querySelector<HTMLElement>('.cm-content') ?? this.win.document.querySelector<HTMLElement>('.cm-content');
     if (!this.noticeShown) {
       this.noticeShown = true;
-      this.ui.status(OverleafUi.containerOf(content ?? this.win.document.body), BASIC_MODE_NOTICE, 12_000);
-      console.warn(`[Abstract Autocomplete] ${BASIC_MODE_NOTICE}`);
+      this.ui.status(EditorUi.containerOf(content ?? this.win.document.body), this.config.basicModeNotice, 12_000);
+      console.warn(`[Abstract Autocomplete] ${this.config.basicModeNotice}`);
     }
     if (!content) return;
     this.ui.setBusy(true);
-    this.generation = basicModeGenerate(content, OVERLEAF_FIELD_ID, {
+    this.generation = basicModeGenerate(content, this.config.fieldId, this.config.source, {
       onFinished: (message) => {
         this.generation = null;
         this.ui.setBusy(false);
-        if (message) this.ui.status(OverleafUi.containerOf(content), message, 10_000);
+        if (message) this.ui.status(EditorUi.containerOf(content), message, 10_000);
       },
     });
   }

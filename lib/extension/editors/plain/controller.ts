@@ -5,11 +5,12 @@
  * drop, dictation), done, error or a killed service worker. Text already
  * inserted always stays.
  */
-import { doneMessage, startGeneration, warmEngine, type GenerationHandle } from '../generation-client';
-import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../protocol';
-import { editingHost, fieldFromEvent, fieldId, focusedField, type Field } from './fields';
+import { doneMessage, startGeneration, warmEngine, type GenerationHandle } from '../../generation-client';
+import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
+import { plainAccess } from './access';
+import { fieldFromEvent, fieldId, focusedField, type Field } from './fields';
 import { GenerateButton } from './generate-button';
-import { StreamInserter, collapseSelectionToEnd, textBeforeCaret } from './insertion';
+import { StreamInserter, collapseSelectionToEnd } from './insertion';
 
 const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'Fn', 'AltGraph']);
 const WARM_INTERVAL_MS = 60_000;
@@ -72,7 +73,7 @@ export class GenericController {
 
   private attach(field: Field): void {
     this.field = field;
-    this.ui.showFor(field);
+    this.ui.showFor(plainAccess.buttonAnchor(field));
     if (Date.now() - this.lastWarm > WARM_INTERVAL_MS) {
       this.lastWarm = Date.now();
       void warmEngine();
@@ -109,7 +110,7 @@ export class GenericController {
       this.stop('Stopped.');
       return;
     }
-    if (!field || !editingHost(field)) {
+    if (!field || !plainAccess.find(field)) {
       this.ui.say('Click into a text field first.');
       return;
     }
@@ -118,7 +119,7 @@ export class GenericController {
 
   private start(field: Field, source: GenerationSource): void {
     collapseSelectionToEnd(field);
-    const prompt = textBeforeCaret(field);
+    const prompt = plainAccess.textAround(field).before;
     if (!prompt.trim()) {
       this.ui.say(EMPTY_PROMPT_MESSAGE);
       return;
