@@ -12,6 +12,10 @@
    count forward runs with drafting (prompt lookup first, then the table, as the
    engine does), so the table's value is measured on text it was not built from.
 Writes DIR/draft-ngrams.bin and DIR/draft_stats.json.
+
+--keep-table reads DIR/draft-ngrams.bin back instead of building it (steps 1-2),
+and only redoes the replay check: for a re-quantized model of the same checkpoint,
+whose table (made from the checkpoint in torch) cannot have changed.
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aacomplete.bpe import ByteLevelBPE  # noqa: E402
 from aacomplete.checkpoint import load_checkpoint  # noqa: E402
-from aacomplete.draft_table import count_ngrams, draft, prune_redundant, write_table  # noqa: E402
+from aacomplete.draft_table import count_ngrams, draft, prune_redundant, read_table, write_table  # noqa: E402
 from aacomplete.model import GPT  # noqa: E402
 
 # Engine constants (lib/engine/generator.ts): prompt lookup drafts up to 6 tokens after a 2-3-token match.
@@ -124,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--new-tokens", type=int, default=64, help="greedy tokens per prefix (the benchmark decodes 64)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--keep-table", action="store_true",
+                    help="keep OUT/draft-ngrams.bin (built with these --min-count/--min-prob/--prune-tolerance) and only redo the replay check")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -134,24 +140,34 @@ def main(argv: list[str] | None = None) -> None:
     model.load_state_dict(state)
     model.eval().to(device)
 
-    print(f"continuing {args.prompts} training prefixes on {device}")
     max_len = min(96, cfg.n_positions - args.new_tokens)
+    # Read even with --keep-table: the random prefix lengths drawn here decide the validation prefixes below.
     train_prompts = read_prefixes(Path(args.train), tok, args.prompts, args.batch, max_len, rng)
-    cache = Path(args.continuations) if args.continuations else None
-    if cache and cache.exists() and json.loads(cache.read_text())["prompts"] == train_prompts:
-        train_gens = json.loads(cache.read_text())["continuations"]
-        print(f"read the continuations from {cache}")
-    else:
-        train_gens = greedy(model, train_prompts, args.new_tokens, args.batch, device)
-        if cache:
-            cache.write_text(json.dumps({"prompts": train_prompts, "continuations": train_gens}))
-    seqs = [np.array(p + g) for p, g in zip(train_prompts, train_gens)]
-    tables = [count_ngrams(seqs, o, cfg.vocab_size, args.min_count, args.min_prob) for o in range(1, args.max_order + 1)]
-    if args.prune_tolerance >= 0:
-        tables = prune_redundant(tables, cfg.vocab_size, args.prune_tolerance)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    nbytes = write_table(out / "draft-ngrams.bin", tables, cfg.vocab_size, args.chain_min)
+    if args.keep_table:
+        tables, vocab, chain_min = read_table(out / "draft-ngrams.bin")
+        if vocab != cfg.vocab_size or chain_min != np.float32(args.chain_min):
+            raise SystemExit(f"{out / 'draft-ngrams.bin'}: vocab {vocab}, chain_min {chain_min}; expected {cfg.vocab_size}, {args.chain_min}")
+        nbytes = (out / "draft-ngrams.bin").stat().st_size
+        generated = sum(len(p) + args.new_tokens for p in train_prompts)  # greedy never stops early
+        print(f"kept {out / 'draft-ngrams.bin'}")
+    else:
+        print(f"continuing {args.prompts} training prefixes on {device}")
+        cache = Path(args.continuations) if args.continuations else None
+        if cache and cache.exists() and json.loads(cache.read_text())["prompts"] == train_prompts:
+            train_gens = json.loads(cache.read_text())["continuations"]
+            print(f"read the continuations from {cache}")
+        else:
+            train_gens = greedy(model, train_prompts, args.new_tokens, args.batch, device)
+            if cache:
+                cache.write_text(json.dumps({"prompts": train_prompts, "continuations": train_gens}))
+        seqs = [np.array(p + g) for p, g in zip(train_prompts, train_gens)]
+        generated = sum(len(s) for s in seqs)
+        tables = [count_ngrams(seqs, o, cfg.vocab_size, args.min_count, args.min_prob) for o in range(1, args.max_order + 1)]
+        if args.prune_tolerance >= 0:
+            tables = prune_redundant(tables, cfg.vocab_size, args.prune_tolerance)
+        out.mkdir(parents=True, exist_ok=True)
+        nbytes = write_table(out / "draft-ngrams.bin", tables, cfg.vocab_size, args.chain_min)
 
     print(f"replaying {args.valid_prompts} validation prompts")
     vp = read_prefixes(Path(args.valid), tok, args.valid_prompts, args.batch, max_len, rng)
@@ -159,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     table_draft = lambda h, m: draft(tables, cfg.vocab_size, args.chain_min, h, m)  # noqa: E731
     stats = {
         "train_prefixes": len(train_prompts),
-        "generated_tokens": int(sum(len(s) for s in seqs)),
+        "generated_tokens": int(generated),
         "entries": {t.order: int(len(t.keys)) for t in tables},
         "bytes": nbytes,
         "min_count": args.min_count,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Steps 4-7 in one command: export -> int8 -> evaluate (torch, fp32 ONNX, int8 ONNX through
-# the engine) -> tokenizer parity on validation abstracts -> reference fixture -> draft table
-# -> model card
+# the engine and through transformers.js's native onnxruntime, and the full-range int8 that
+# 7-bit weights replaced) -> tokenizer parity on validation abstracts -> reference fixture
+# -> draft table -> model card
 # -> copy the int8 model into the extension (public/models/abstract-gpt/).
 #
 #   bash model_creation/ship.sh CHECKPOINT_DIR
@@ -11,6 +12,13 @@
 # measured on the whole validation split.
 # Needs model_creation/work/data/{train,valid}.jsonl (python3 model_creation/prepare_data.py).
 # SKIP_EXPORT=1 reuses the staged export; DRAFT_ONLY=1 only rebuilds the draft table and model card.
+# KEEP_DRAFT=1 keeps the shipped draft-ngrams.bin (it is made from the checkpoint in torch, so a
+# re-quantization of the same checkpoint cannot change it; ~12 min saved) and only redoes its replay check.
+# SKIP_FULL_EVAL=1 skips the whole-validation-split int8 run (~10 min on 2 cores); the card then
+# headlines the COMPARE number.
+# AVX2_CHECK=N (needs qemu-user): also scores the first N abstracts with transformers.js's native
+# onnxruntime under QEMU's Haswell CPU (AVX2, no AVX-512/VNNI), ~9 s per abstract, to show that the
+# shipped int8 scores alike there and the full-range int8 does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CKPT=${1:?usage: ship.sh CHECKPOINT_DIR}
@@ -21,23 +29,43 @@ WORK=model_creation/work
 STAGE=$WORK/export/$NAME
 DEST=public/models/$NAME
 VALID=$WORK/data/valid.jsonl
+FULL_RANGE=$WORK/export/$NAME-full-range  # the earlier full-range int8, measured, never shipped
 LIMIT_ARGS=(--limit "$COMPARE")
+# QEMU's Haswell less the features its TCG lacks (they only print warnings)
+HASWELL=(qemu-x86_64 -cpu Haswell,-pcid,-x2apic,-tsc-deadline,-hle,-invpcid,-rtm)
 if [ -z "${SKIP_EXPORT:-}" ] && [ -z "${DRAFT_ONLY:-}" ]; then
-  rm -rf "$STAGE"; mkdir -p "$STAGE"
+  rm -rf "$STAGE" "$FULL_RANGE"; mkdir -p "$STAGE"
   $PY model_creation/export.py --checkpoint "$CKPT" --tokenizer "$CKPT/tokenizer.json" --out "$STAGE"
-  $PY model_creation/quantize.py --model-dir "$STAGE"
+  $PY model_creation/quantize.py --model-dir "$STAGE" --full-range-to "$FULL_RANGE"
 fi
 if [ -z "${DRAFT_ONLY:-}" ]; then
+bash scripts/ensure-transformersjs.sh
+rm -f "$STAGE"/eval_*.txt
 $PY model_creation/evaluate.py --checkpoint "$CKPT" --data "$VALID" "${LIMIT_ARGS[@]}" --out "$STAGE/eval_torch.json"
 npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" --precision fp32 "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_fp32.txt"
 npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_int8.txt"
-npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" | tee "$STAGE/eval_int8_full.txt"
+npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" "${LIMIT_ARGS[@]}" --runtime transformersjs | tee "$STAGE/eval_int8_native.txt"
+npx tsx scripts/eval.ts --data "$VALID" --model "$FULL_RANGE" "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_fullrange.txt"
+npx tsx scripts/eval.ts --data "$VALID" --model "$FULL_RANGE" "${LIMIT_ARGS[@]}" --runtime transformersjs | tee "$STAGE/eval_fullrange_native.txt"
+if [ "${AVX2_CHECK:-0}" -gt 0 ]; then
+  for m in int8:"$STAGE" fullrange:"$FULL_RANGE"; do
+    npx tsx scripts/eval.ts --data "$VALID" --model "${m#*:}" --limit "$AVX2_CHECK" --runtime transformersjs | tee "$STAGE/eval_${m%%:*}_native_first.txt"
+    "${HASWELL[@]}" "$(command -v node)" --import tsx scripts/eval.ts --data "$VALID" --model "${m#*:}" --limit "$AVX2_CHECK" --runtime transformersjs \
+      2> >(grep -v 'TCG doesn' >&2) | tee "$STAGE/eval_${m%%:*}_native_haswell.txt"
+  done
+fi
+[ -z "${SKIP_FULL_EVAL:-}" ] && npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" | tee "$STAGE/eval_int8_full.txt"
 npx tsx scripts/tokenizer-parity.ts --tokenizer "$STAGE/tokenizer.json" --texts "$VALID" --limit 3000 | tee "$STAGE/tokenizer_parity.json"
 $PY model_creation/make_fixtures.py --from-checkpoint "$CKPT" --tokenizer "$STAGE/tokenizer.json" --out "$STAGE/reference.json"
 fi
 # the n-gram draft table for speculative decoding (needs the training split too)
+KEEP_ARGS=()
+if [ -n "${KEEP_DRAFT:-}" ]; then
+  cp "$DEST/draft-ngrams.bin" "$STAGE/"
+  KEEP_ARGS=(--keep-table)
+fi
 $PY model_creation/make_draft_table.py --checkpoint "$CKPT" --tokenizer "$STAGE/tokenizer.json" --train "$WORK/data/train.jsonl" --valid "$VALID" --out "$STAGE" \
-  --continuations "$WORK/draft_continuations.json"
+  --continuations "$WORK/draft_continuations.json" "${KEEP_ARGS[@]}"
 $PY model_creation/model_card.py --stage "$STAGE" --checkpoint "$CKPT" --data-stats "$WORK/data/stats.json" --out "$STAGE/README.md"
 if [ -n "${DRAFT_ONLY:-}" ]; then
   cp "$STAGE"/{README.md,draft-ngrams.bin} "$DEST/"
@@ -47,8 +75,12 @@ fi
 rm -rf "$DEST"; mkdir -p "$DEST/onnx"
 cp "$STAGE"/{config.json,generation_config.json,tokenizer.json,tokenizer_config.json,reference.json,README.md,draft-ngrams.bin} "$DEST/"
 cp "$STAGE/onnx/model_quantized.onnx" "$DEST/onnx/"
-# the resume point for the next training session (weights only, bf16 shards)
-rm -rf model_creation/checkpoints/$NAME; mkdir -p model_creation/checkpoints/$NAME
-cp "$CKPT"/{checkpoint.json,weights-*.pt,tokenizer.json} model_creation/checkpoints/$NAME/
-[ -f "$CKPT/train_summary.json" ] && cp "$CKPT/train_summary.json" model_creation/checkpoints/$NAME/
+# the resume point for the next training session (weights only, bf16 shards), unless it is CKPT itself
+if [ "$(realpath "$CKPT")" != "$(realpath -m model_creation/checkpoints/$NAME)" ]; then
+  rm -rf model_creation/checkpoints/$NAME; mkdir -p model_creation/checkpoints/$NAME
+  cp "$CKPT"/{checkpoint.json,weights-*.pt,tokenizer.json} model_creation/checkpoints/$NAME/
+  for f in train_summary.json tokenizer.stats.json; do
+    if [ -f "$CKPT/$f" ]; then cp "$CKPT/$f" model_creation/checkpoints/$NAME/; fi
+  done
+fi
 du -sh "$DEST" "$DEST/onnx/model_quantized.onnx"

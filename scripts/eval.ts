@@ -3,14 +3,29 @@
  * line with an "abstract" string; .jsonl.gz works too). Progress goes to
  * stderr; the last stdout line is "bits_per_byte: X".
  *   npm run eval -- --data FILE.jsonl [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]
+ *                   [--runtime ours|transformersjs]
+ * --runtime transformersjs scores the same files with transformers.js on its Node
+ * default, native onnxruntime-node, whose int8 kernels differ per CPU (VNNI,
+ * AVX2, ARM), where ours (onnxruntime-web WASM) computes alike on every CPU.
+ * Same protocol either way: the engine's windows and per-token NLL.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../lib/engine/index';
+import type { Scorer } from '../bench/lib/transformersjs-scorer';
 import { DEFAULT_MODEL_DIR, UsageError, integerFlag, runCli, stderr } from './cli-common';
 
-const USAGE = 'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]';
+const USAGE =
+  'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]';
+
+async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads: number | undefined): Promise<Scorer> {
+  const engine = await loadEngine(dir, { precision, threads });
+  if (precision === 'quantized' && !engine.info.modelFile.includes('quantized')) {
+    stderr(`warning: no quantized model found, evaluating ${engine.info.modelFile}`);
+  }
+  return { modelFile: engine.info.modelFile, score: (t) => engine.score(t), dispose: () => engine.dispose() };
+}
 
 async function readAbstracts(file: string, limit: number): Promise<string[]> {
   const raw = await readFile(file).catch((e: any) => {
@@ -47,6 +62,7 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       precision: { type: 'string' },
       threads: { type: 'string' },
+      runtime: { type: 'string' },
     },
   });
   if (!values.data) throw new UsageError('--data FILE is required');
@@ -55,20 +71,23 @@ async function main(): Promise<void> {
   const precisionFlag = values.precision ?? 'int8';
   if (!['int8', 'quantized', 'fp32'].includes(precisionFlag)) throw new UsageError(`--precision must be int8 or fp32, got "${precisionFlag}"`);
   const precision = precisionFlag === 'fp32' ? 'fp32' : 'quantized';
+  const runtime = values.runtime ?? 'ours';
+  if (!['ours', 'transformersjs'].includes(runtime)) throw new UsageError(`--runtime must be ours or transformersjs, got "${runtime}"`);
 
   const abstracts = await readAbstracts(values.data, limit);
-  const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { precision, threads: integerFlag('threads', values.threads) });
-  if (precision === 'quantized' && !engine.info.modelFile.includes('quantized')) {
-    stderr(`warning: no quantized model found, evaluating ${engine.info.modelFile}`);
-  }
-  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${abstracts.length} abstracts`);
+  const dir = values.model ?? DEFAULT_MODEL_DIR;
+  const threads = integerFlag('threads', values.threads);
+  // transformers.js loads only when asked: it is a separate install (scripts/ensure-transformersjs.sh)
+  const scorer =
+    runtime === 'ours' ? await oursScorer(dir, precision, threads) : await (await import('../bench/lib/transformersjs-scorer')).transformersjsScorer(dir, precision, threads);
+  stderr(`model: ${dir} (${scorer.modelFile}) through ${runtime}, ${abstracts.length} abstracts`);
   let nats = 0;
   let bytes = 0;
   let tokens = 0;
   const started = Date.now();
   try {
     for (let i = 0; i < abstracts.length; i++) {
-      const s = await engine.score(abstracts[i]);
+      const s = await scorer.score(abstracts[i]);
       nats += s.nllNats;
       bytes += s.bytes;
       tokens += s.tokens;
@@ -77,10 +96,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await engine.dispose();
+    await scorer.dispose();
   }
   if (bytes === 0) throw new UsageError('the abstracts are all empty');
-  console.log(`model_file: ${engine.info.modelFile}`);
+  console.log(`model_file: ${scorer.modelFile}`);
+  console.log(`runtime: ${runtime}`);
   console.log(`abstracts: ${abstracts.length}`);
   console.log(`tokens: ${tokens}`);
   console.log(`bytes: ${bytes}`);

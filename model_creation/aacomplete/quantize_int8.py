@@ -12,6 +12,17 @@ scale per row; the gathered rows are dequantized. The LM head is
 MatMul(x, Transpose(wte)) (see export_onnx.untie_transposed_copies), so it
 reuses the same int8 wte: its per-row scales are exactly the head's
 per-vocab-column scales. Weights are symmetric (zero point 0).
+
+Every weight that reaches MatMulInteger (the linear layers, and wte through the
+LM head) is stored in 7 bits, |q| <= 64, although int8 holds 127. On x86 CPUs
+with AVX2 or AVX-512BW but no VNNI, onnxruntime's U8S8 kernel multiplies with
+VPMADDUBSW, which adds two u8 x s8 products and saturates the pair at int16:
+255 * (127 + 127) = 64,770 does not fit in 32,767, so those CPUs returned
+different logits (up to 2.6 apart on the shipped model, measured under QEMU's
+Haswell) and different greedy text. 255 * (64 + 64) = 32,640 fits, so every
+kernel (VNNI, AVX2, AVX-512BW, ARM, WASM) computes the same exact int32 sums.
+This is onnxruntime's own `reduce_range` range. wpe is only gathered and
+dequantized, never multiplied in integers, so it keeps the full 127.
 """
 from __future__ import annotations
 
@@ -20,15 +31,22 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def quantize_per_axis(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric int8 with one scale per slice along `axis` (kept); returns (q, scale)."""
+# Largest |q| of a weight that MatMulInteger reads (see the module docstring), and of one that it doesn't.
+MATMUL_QMAX = 64
+GATHER_QMAX = 127
+# VPMADDUBSW's pair sum must stay an int16 for the largest uint8 activation.
+assert 255 * 2 * MATMUL_QMAX <= np.iinfo(np.int16).max
+
+
+def quantize_per_axis(w: np.ndarray, axis: int, qmax: int = MATMUL_QMAX) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric int8 in [-qmax, qmax] with one scale per slice along `axis` (kept); returns (q, scale)."""
     reduce = tuple(i for i in range(w.ndim) if i != axis)
     amax = np.abs(w).max(axis=reduce)
-    scale = (amax / 127.0).astype(np.float32)
+    scale = (amax / qmax).astype(np.float32)
     scale[scale == 0] = 1.0  # all-zero slice: any scale reproduces it; avoids 0/0
     shape = [1] * w.ndim
     shape[axis] = -1
-    q = np.clip(np.rint(w / scale.reshape(shape)), -127, 127).astype(np.int8)
+    q = np.clip(np.rint(w / scale.reshape(shape)), -qmax, qmax).astype(np.int8)
     return q, scale
 
 
@@ -64,20 +82,24 @@ def _used_names(graph: onnx.GraphProto) -> set[str]:
     return used
 
 
-def quantize_model(model: onnx.ModelProto) -> onnx.ModelProto:
+def quantize_model(model: onnx.ModelProto, matmul_qmax: int = MATMUL_QMAX) -> onnx.ModelProto:
+    """matmul_qmax=127 gives the full-range int8 of earlier releases, kept to measure what 7 bits cost."""
     out = onnx.ModelProto()
     out.CopyFrom(model)
     g = out.graph
     b = _Builder(g)
     axes_last = b.add_init("quant_axes_last", np.array([-1], np.int64))
 
-    # 1. Embeddings: float matrices that some Gather reads as its table.
+    # 1. Embeddings: float matrices that some Gather reads as its table; those also
+    # transposed (wte, the LM head's weight) feed MatMulInteger and need the 7-bit range.
+    transposed_inputs = {n.input[0] for n in g.node if n.op_type == "Transpose"}
     emb: dict[str, tuple[str, str]] = {}  # float name -> (int8 name, per-row scale name)
     for node in g.node:
         if node.op_type == "Gather" and node.input[0] not in emb:
             w = b.float_matrix(node.input[0])
             if w is not None:
-                q, s = quantize_per_axis(w, axis=0)
+                qmax = matmul_qmax if node.input[0] in transposed_inputs else GATHER_QMAX
+                q, s = quantize_per_axis(w, axis=0, qmax=qmax)
                 emb[node.input[0]] = (b.add_init(node.input[0] + "_quantized", q), b.add_init(node.input[0] + "_scale", s))
 
     # Transpose(embedding) -> its int8 twin; the head's column scales are the table's row scales.
@@ -121,7 +143,7 @@ def quantize_model(model: onnx.ModelProto) -> onnx.ModelProto:
                 if w is None:
                     new_nodes.append(node)  # activation x activation (attention): stays float
                     continue
-                q, s = quantize_per_axis(w, axis=1)
+                q, s = quantize_per_axis(w, axis=1, qmax=matmul_qmax)
                 bq, bs = b.add_init(wname + "_quantized", q), b.add_init(wname + "_scale", s)
             a, y = node.input[0], node.output[0]
             if a not in dq_cache:

@@ -69,11 +69,18 @@ def test_cli_builds_a_table_from_a_tiny_model_and_replays_validation(tmp_path, t
     for name in ("train.jsonl", "valid.jsonl"):
         (tmp_path / name).write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     out = tmp_path / "model"
-    make_draft_table.main([
+    args = [
         "--checkpoint", str(ckpt), "--tokenizer", str(tokenizer_json), "--train", str(tmp_path / "train.jsonl"),
         "--valid", str(tmp_path / "valid.jsonl"), "--out", str(out), "--prompts", "24", "--valid-prompts", "8", "--batch", "8", "--new-tokens", "16",
-    ])
+    ]
+    make_draft_table.main(args)
     stats = json.loads((out / "draft_stats.json").read_text())
+    table = (out / "draft-ngrams.bin").read_bytes()
+    # --keep-table (ship.sh KEEP_DRAFT=1) leaves the table as it is and replays the same validation prefixes.
+    (out / "draft_stats.json").unlink()
+    make_draft_table.main(args + ["--keep-table"])
+    assert (out / "draft-ngrams.bin").read_bytes() == table
+    assert json.loads((out / "draft_stats.json").read_text()) == stats
     tables, vocab, _ = read_table(out / "draft-ngrams.bin")
     assert vocab == tiny_cfg.vocab_size
     assert stats["entries"] == {str(t.order): len(t.keys) for t in tables}
