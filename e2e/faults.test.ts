@@ -200,8 +200,12 @@ describe('a killed service worker', () => {
 });
 
 describe('a tab flooding the engine', () => {
+  afterAll(() => storeSettings({ maxNewTokens: 24 }));
   it('cannot stop another tab\'s generation: its excess requests are refused, the other tab completes', async () => {
     // Slow engine (test build): each job holds the engine for seconds, as a big model on a slow machine would.
+    // 80 tokens x SLOW_STEP_MS = 8 s per job, so the first job is still running while a loaded CI machine
+    // clicks through all six frames (at 24 tokens it finished first there, and only 2 were refused).
+    await storeSettings({ maxNewTokens: 80 });
     await setFault('slow');
     const flood = await h.openPage('flood.html');
     const frames = await Promise.all(
