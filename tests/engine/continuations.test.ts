@@ -112,7 +112,12 @@ describe('Engine.continuations', () => {
 
   it('ends a branch when the callback says so and stops at an aborted signal', async () => {
     const seen: number[] = [];
-    await cached.continuations(long(0), { branches: 3, maxNewTokens: 10 }, { onToken: (t) => void seen.push(t.branch) || seen.filter((b) => b === t.branch).length === 2 });
+    await cached.continuations(long(0), { branches: 3, maxNewTokens: 10 }, {
+      onToken: (t) => {
+        seen.push(t.branch);
+        return seen.filter((b) => b === t.branch).length === 2;
+      },
+    });
     expect(seen).toEqual([0, 0, 1, 1, 2, 2]);
     const ctrl = new AbortController();
     ctrl.abort();
