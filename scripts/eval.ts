@@ -3,14 +3,18 @@
  * line with an "abstract" string; .jsonl.gz works too). Progress goes to
  * stderr; the last stdout line is "bits_per_byte: X".
  *   npm run eval -- --data FILE.jsonl [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]
+ * With --metric keystrokes, the simulated writer instead (scripts/keystrokes-eval.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../lib/engine/index';
 import { DEFAULT_MODEL_DIR, UsageError, integerFlag, runCli, stderr } from './cli-common';
+import { keystrokesMain } from './keystrokes-eval';
 
-const USAGE = 'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]';
+const USAGE =
+  'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]\n' +
+  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
 
 async function readAbstracts(file: string, limit: number): Promise<string[]> {
   const raw = await readFile(file).catch((e: any) => {
@@ -40,8 +44,12 @@ async function readAbstracts(file: string, limit: number): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  const metric = parseArgs({ options: { metric: { type: 'string' } }, strict: false }).values.metric ?? 'bits-per-byte';
+  if (metric === 'keystrokes') return keystrokesMain(readAbstracts);
+  if (metric !== 'bits-per-byte') throw new UsageError(`--metric must be bits-per-byte or keystrokes, got "${String(metric)}"`);
   const { values } = parseArgs({
     options: {
+      metric: { type: 'string' },
       data: { type: 'string' },
       limit: { type: 'string' },
       model: { type: 'string' },
