@@ -48,10 +48,10 @@ describe('popup: inline suggestion settings from the keyboard', () => {
 
     // The global switch, with Space.
     const enabled = popup.getByRole('switch', { name: 'Suggest as I type' });
-    expect(await enabled.isChecked()).toBe(true);
+    expect(await enabled.isChecked()).toBe(DEFAULT_INLINE_SETTINGS.enabled);
     await tabTo(popup, enabled);
     await popup.keyboard.press('Space');
-    await expect.poll(async () => (await storedInline())?.enabled).toBe(false);
+    await expect.poll(async () => (await storedInline())?.enabled).toBe(!DEFAULT_INLINE_SETTINGS.enabled);
 
     // The pause slider, one step right with the arrow key.
     const pause = popup.getByRole('slider', { name: 'Pause before suggesting' });
@@ -66,28 +66,32 @@ describe('popup: inline suggestion settings from the keyboard', () => {
     await tabTo(popup, eager);
     await popup.keyboard.press('Home');
     await expect.poll(async () => (await storedInline())?.minConfidence).toBe(INLINE_LIMITS.minConfidence.min);
-    expect(await eager.getAttribute('aria-valuetext')).toMatch(/^Eager: at least 5% sure$/);
-    expect(await popup.locator('.eager').textContent()).toContain('at least 5% sure');
+    const least = `at least ${Math.round(INLINE_LIMITS.minConfidence.min * 100)}% sure`;
+    expect(await eager.getAttribute('aria-valuetext')).toMatch(new RegExp(`^(Eager|Balanced|Cautious): ${least}$`));
+    expect(await popup.locator('.eager').textContent()).toContain(least);
 
     // Out of range: the limit is shown and nothing is saved.
     const pauseBox = popup.getByRole('spinbutton', { name: 'Pause in milliseconds' });
     await tabTo(popup, pauseBox);
     await popup.keyboard.press('ControlOrMeta+a');
-    await popup.keyboard.type('5000');
+    // One past the maximum, typed digit by digit: all but the last digit make a valid value.
+    const tooLong = String(INLINE_LIMITS.pauseMs.max + 1);
+    const lastValid = Number(tooLong.slice(0, -1));
+    await popup.keyboard.type(tooLong);
     const alert = popup.locator('#inline-pauseMs-error');
     await expect.poll(() => alert.textContent()).toBe(`Pause before suggesting must be a whole number from ${INLINE_LIMITS.pauseMs.min} to ${INLINE_LIMITS.pauseMs.max} ms.`);
     expect(await pauseBox.getAttribute('aria-invalid')).toBe('true');
 
     // Words, typed into the number field. Every save writes the whole object, so once this one
-    // lands, the pause stored with it shows what the popup held: 500, the last valid value typed
-    // on the way to 5000 (5, 50, 500), not 5000.
+    // lands, the pause stored with it shows what the popup held: the last valid value typed on
+    // the way (2001 passes 2, 20 and 200), not the one out of range.
     const words = popup.getByRole('spinbutton', { name: 'Number of words' });
     await tabTo(popup, words);
     await popup.keyboard.press('ControlOrMeta+a');
     await popup.keyboard.type('9');
     await expect.poll(async () => (await storedInline())?.maxWords).toBe(9);
-    expect((await storedInline())?.pauseMs).toBe(500);
-    expect(await alert.textContent(), 'the message stays until the value is fixed').toMatch(/from 0 to 2000 ms/);
+    expect((await storedInline())?.pauseMs).toBe(lastValid);
+    expect(await alert.textContent(), 'the message stays until the value is fixed').toContain(`to ${INLINE_LIMITS.pauseMs.max} ms`);
 
     // The help button shows its text from the keyboard.
     const help = popup.locator('#inline-pauseMs-help');
@@ -101,7 +105,7 @@ describe('popup: inline suggestion settings from the keyboard', () => {
     await popup.close();
     const again = await h.openExtensionPage('popup.html');
     await expect.poll(() => again.getByRole('spinbutton', { name: 'Number of words' }).inputValue()).toBe('9');
-    expect(await again.getByRole('switch', { name: 'Suggest as I type' }).isChecked()).toBe(false);
+    expect(await again.getByRole('switch', { name: 'Suggest as I type' }).isChecked()).toBe(!DEFAULT_INLINE_SETTINGS.enabled);
     await again.close();
   });
 

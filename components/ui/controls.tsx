@@ -50,11 +50,12 @@ export function Stepper(props: NumberProps) {
   const step = (direction: 1 | -1) => props.onText(String(stepValue(Number(props.text === '' ? Number.NaN : props.text), direction, props.bounds)));
   return (
     <div className="stepper" data-invalid={props.invalid || undefined}>
-      <button type="button" tabIndex={-1} aria-hidden="true" onClick={() => step(-1)}>
+      {/* mousedown is cancelled so the focus (and the caret) stays in the field. */}
+      <button type="button" tabIndex={-1} aria-hidden="true" onMouseDown={(e) => e.preventDefault()} onClick={() => step(-1)}>
         −
       </button>
       <NumberBox {...props} />
-      <button type="button" tabIndex={-1} aria-hidden="true" onClick={() => step(1)}>
+      <button type="button" tabIndex={-1} aria-hidden="true" onMouseDown={(e) => e.preventDefault()} onClick={() => step(1)}>
         +
       </button>
       {/* Always there, so steppers line up whether or not they have a unit. */}
