@@ -10,7 +10,7 @@
  * Prerequisite: `npm run build:test`.
  */
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INLINE_SETTINGS, INLINE_LIMITS } from '../lib/suggest/inline-settings';
 import { openActionPopup } from './action-popup';
 import { launch, type Harness } from './harness';
@@ -20,6 +20,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await launch();
 });
+afterEach(() => h.assertNoExternalRequests());
 afterAll(async () => {
   await h?.close();
 });
