@@ -1,15 +1,19 @@
 /**
- * Generation settings. Each field explains itself in plain words (hover via
- * `title`, and the same text shown under the field while it has focus),
- * validates with the engine's own rules as you type, and is only saved when
- * every field is valid. Saved to storage.sync; the next generation uses it.
- * Once the model is loaded, top-k and max new tokens are checked against what
- * it allows (EngineStatus.limits), and a stored value beyond that is flagged
- * with the real limit (the engine clamps it meanwhile, so generation works).
+ * Generate-button settings (sampling) and the model's idle unload. Each field
+ * explains itself (a Help button and a hover bubble), validates with the
+ * engine's own rules as you type, and is only saved when every field is valid.
+ * Saved to storage.sync; the next generation uses it. Once the model is
+ * loaded, top-k and max new tokens are checked against what it allows
+ * (EngineStatus.limits), and a stored value beyond that is flagged with the
+ * real limit (the engine clamps it meanwhile, so generation works).
+ *
+ * One hook holds the state, so the sampling fields (Generate button section)
+ * and the idle field (Model section) save one consistent object.
  */
 import { useEffect, useState } from 'react';
 import {
   DEFAULT_SETTINGS,
+  IDLE_UNLOAD_LIMITS,
   loadSettings,
   resetSettings,
   saveSettings,
@@ -19,18 +23,34 @@ import {
   type SettingsErrors,
 } from '@/lib/extension/settings';
 import type { ModelLimits } from '@/lib/engine/sampling-options';
+import { samplingBounds, type Bounds } from './field-specs';
+import { Field } from './ui/Field';
+import { Stepper, Switch } from './ui/controls';
 
 type FieldName = SamplingField | 'idleUnloadMinutes';
+type NumberField = Exclude<FieldName, 'stopAtSentenceEnd'>;
 
-const FIELDS: Array<{ name: FieldName; label: string; help: string; step?: string; kind: 'number' | 'checkbox' }> = [
-  { name: 'maxNewTokens', label: 'Max new tokens', kind: 'number', step: '1', help: 'The longest continuation, in tokens (a token is about ¾ of a word). 1 to 512, and at most half of what the model reads.' },
-  { name: 'temperature', label: 'Temperature', kind: 'number', step: '0.05', help: 'How adventurous the wording is. 0 always picks the most likely word; higher values vary more. 0 to 2.' },
-  { name: 'topP', label: 'Top-p', kind: 'number', step: '0.05', help: 'Only consider the most likely words that together make up this share of the probability. 1 turns it off. Above 0, at most 1.' },
-  { name: 'topK', label: 'Top-k', kind: 'number', step: '1', help: 'Only consider this many of the most likely next words. 0 turns it off.' },
-  { name: 'repetitionPenalty', label: 'Repetition penalty', kind: 'number', step: '0.05', help: 'Discourages repeating words already in the text. 1 turns it off; up to 2.' },
-  { name: 'stopAtSentenceEnd', label: 'Stop at end of sentence', kind: 'checkbox', help: 'Stop after the first complete sentence instead of running to the token limit.' },
-  { name: 'idleUnloadMinutes', label: 'Unload model after idle (minutes)', kind: 'number', step: '1', help: 'Free the model’s memory after this many minutes without use; it reloads on the next Generate. 0 keeps it loaded. 0 to 240.' },
-];
+const HELP: Record<FieldName, { label: string; help: string; unit?: string }> = {
+  maxNewTokens: { label: 'Max new tokens', help: 'The longest continuation, in tokens (a token is about ¾ of a word), and at most half of what the model reads.' },
+  temperature: { label: 'Temperature', help: 'How adventurous the wording is. 0 always picks the most likely word; higher values vary more.' },
+  topP: { label: 'Top-p', help: 'Only consider the most likely words that together make up this share of the probability. 1 turns it off.' },
+  topK: { label: 'Top-k', help: 'Only consider this many of the most likely next words. 0 turns it off.' },
+  repetitionPenalty: { label: 'Repetition penalty', help: 'Discourages repeating words already in the text. 1 turns it off.' },
+  stopAtSentenceEnd: { label: 'Stop at end of sentence', help: 'Stop after the first complete sentence instead of running to the token limit.' },
+  idleUnloadMinutes: { label: 'Unload after idle', unit: 'min', help: 'Minutes without use before the model is unloaded to free its memory; it reloads on the next use. 0 keeps it loaded.' },
+};
+
+const SAMPLING_NUMBER_FIELDS = ['maxNewTokens', 'temperature', 'topP', 'topK', 'repetitionPenalty'] as const;
+
+function boundsOf(name: NumberField, limits: ModelLimits | undefined): Bounds {
+  return name === 'idleUnloadMinutes' ? { ...IDLE_UNLOAD_LIMITS, step: 1 } : samplingBounds(name, limits);
+}
+
+/** The range in words, from the same bounds the field enforces (top-p excludes 0). */
+function rangeText(name: NumberField, bounds: Bounds): string {
+  const low = name === 'topP' ? `above ${bounds.min}` : `${bounds.min}`;
+  return bounds.max === undefined ? `${low} or more` : `${low} to ${bounds.max}`;
+}
 
 function read(settings: Settings, name: FieldName): number | boolean {
   return name === 'idleUnloadMinutes' ? settings.idleUnloadMinutes : settings.sampling[name];
@@ -44,18 +64,20 @@ function write(settings: Settings, name: FieldName, value: number | boolean): Se
 /** The fields whose range depends on the loaded model. */
 const MODEL_BOUND: FieldName[] = ['topK', 'maxNewTokens'];
 
-function helpFor(name: FieldName, help: string, limits: ModelLimits | undefined): string {
-  if (!limits) return help;
-  if (name === 'maxNewTokens') return `${help} This model: 1 to ${limits.maxNewTokens}.`;
-  if (name === 'topK') return `${help} This model: 0 to ${limits.topK}.`;
-  return help;
+export interface SettingsFormState {
+  settings: Settings;
+  drafts: Partial<Record<FieldName, string>>;
+  errors: SettingsErrors;
+  saved: string;
+  limits?: ModelLimits;
+  change(name: FieldName, raw: string | boolean): Promise<void>;
+  reset(): Promise<void>;
 }
 
-export function SettingsForm({ limits }: { limits?: ModelLimits }) {
+export function useSettingsForm(limits?: ModelLimits): SettingsFormState {
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS as Settings);
   const [drafts, setDrafts] = useState<Partial<Record<FieldName, string>>>({});
   const [errors, setErrors] = useState<SettingsErrors>({});
-  const [focused, setFocused] = useState<FieldName | null>(null);
   const [saved, setSaved] = useState('');
 
   useEffect(() => {
@@ -95,59 +117,63 @@ export function SettingsForm({ limits }: { limits?: ModelLimits }) {
     setSaved('Defaults restored.');
   }
 
+  return { settings, drafts, errors, saved, limits, change, reset };
+}
+
+function NumberSetting({ form, name }: { form: SettingsFormState; name: NumberField }) {
+  const id = `setting-${name}`;
+  const bounds = boundsOf(name, form.limits);
+  const { label, help, unit } = HELP[name];
+  const model = form.limits && MODEL_BOUND.includes(name) ? ' (this model)' : '';
+  const error = form.errors[name];
+  return (
+    <Field id={id} label={label} help={`${help} Allowed: ${rangeText(name, bounds)}${model}.`} error={error} inline>
+      {({ describedBy }) => (
+        <Stepper
+          id={id}
+          name={name}
+          text={form.drafts[name] ?? String(read(form.settings, name))}
+          bounds={bounds}
+          unit={unit}
+          invalid={Boolean(error)}
+          describedBy={describedBy}
+          onText={(text) => void form.change(name, text)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** The Generate button's knobs: sampling fields, stop at sentence end, reset. */
+export function SamplingSettings({ form }: { form: SettingsFormState }) {
+  const id = 'setting-stopAtSentenceEnd';
   return (
     <form className="settings" aria-label="Generation settings" onSubmit={(e) => e.preventDefault()}>
-      {FIELDS.map((f) => {
-        const id = `setting-${f.name}`;
-        const error = errors[f.name];
-        const describedBy = [`${id}-help`, error ? `${id}-error` : ''].filter(Boolean).join(' ');
-        return (
-          <div className="field" key={f.name} title={helpFor(f.name, f.help, limits)}>
-            <label htmlFor={id}>{f.label}</label>
-            {f.kind === 'checkbox' ? (
-              <input
-                id={id}
-                name={f.name}
-                type="checkbox"
-                checked={read(settings, f.name) as boolean}
-                aria-describedby={describedBy}
-                onFocus={() => setFocused(f.name)}
-                onBlur={() => setFocused(null)}
-                onChange={(e) => void change(f.name, e.target.checked)}
-              />
-            ) : (
-              <input
-                id={id}
-                name={f.name}
-                type="number"
-                step={f.step}
-                value={drafts[f.name] ?? String(read(settings, f.name))}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={describedBy}
-                onFocus={() => setFocused(f.name)}
-                onBlur={() => setFocused(null)}
-                onChange={(e) => void change(f.name, e.target.value)}
-              />
-            )}
-            <p id={`${id}-help`} className={focused === f.name ? 'help visible' : 'help'}>
-              {helpFor(f.name, f.help, limits)}
-            </p>
-            {error && (
-              <p id={`${id}-error`} className="error" role="alert">
-                {error}
-              </p>
-            )}
-          </div>
-        );
-      })}
+      {SAMPLING_NUMBER_FIELDS.map((name) => (
+        <NumberSetting key={name} form={form} name={name} />
+      ))}
+      <Field id={id} label={HELP.stopAtSentenceEnd.label} help={HELP.stopAtSentenceEnd.help} inline>
+        {({ describedBy }) => (
+          <Switch id={id} name="stopAtSentenceEnd" checked={form.settings.sampling.stopAtSentenceEnd} aria-describedby={describedBy} onChange={(on) => void form.change('stopAtSentenceEnd', on)} />
+        )}
+      </Field>
       <div className="row">
-        <button type="button" onClick={() => void reset()}>
+        <button type="button" className="quiet" onClick={() => void form.reset()}>
           Reset to defaults
         </button>
         <span role="status" className="saved">
-          {saved}
+          {form.saved}
         </span>
       </div>
+    </form>
+  );
+}
+
+/** The model's memory setting (Model section); saved with the sampling settings. */
+export function IdleSetting({ form }: { form: SettingsFormState }) {
+  return (
+    <form className="settings" aria-label="Model memory" onSubmit={(e) => e.preventDefault()}>
+      <NumberSetting form={form} name="idleUnloadMinutes" />
     </form>
   );
 }

@@ -5,21 +5,16 @@
  */
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
+import { useActiveTabUrl } from './active-tab';
 import { ALL_SITES, addSite, originPattern, overleafDomainPattern, parseSites, readSites, removeSite, sitesItem, type SiteEntry } from '@/lib/extension/site-access';
 
-async function currentTabUrl(): Promise<string | undefined> {
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.url;
-}
-
 export function SiteAccess() {
-  const [url, setUrl] = useState<string | undefined>();
+  const url = useActiveTabUrl();
   const [sites, setSites] = useState<SiteEntry[]>([]);
   const [domain, setDomain] = useState('');
   const [message, setMessage] = useState('');
 
   useEffect(() => {
-    void currentTabUrl().then(setUrl);
     void readSites().then(setSites);
     return sitesItem.watch((v) => setSites(parseSites(v)));
   }, []);

@@ -8,6 +8,7 @@
  * default, native onnxruntime-node, whose int8 kernels differ per CPU (VNNI,
  * AVX2, ARM), where ours (onnxruntime-web WASM) computes alike on every CPU.
  * Same protocol either way: the engine's windows and per-token NLL.
+ * With --metric keystrokes, the simulated writer instead (scripts/keystrokes-eval.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
@@ -15,9 +16,11 @@ import { parseArgs } from 'node:util';
 import { loadEngine } from '../lib/engine/index';
 import type { Scorer } from '../bench/lib/transformersjs-scorer';
 import { DEFAULT_MODEL_DIR, UsageError, integerFlag, runCli, stderr } from './cli-common';
+import { keystrokesMain } from './keystrokes-eval';
 
 const USAGE =
-  'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]';
+  'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]\n' +
+  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
 
 async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads: number | undefined): Promise<Scorer> {
   const engine = await loadEngine(dir, { precision, threads });
@@ -55,8 +58,12 @@ async function readAbstracts(file: string, limit: number): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  const metric = parseArgs({ options: { metric: { type: 'string' } }, strict: false }).values.metric ?? 'bits-per-byte';
+  if (metric === 'keystrokes') return keystrokesMain(readAbstracts);
+  if (metric !== 'bits-per-byte') throw new UsageError(`--metric must be bits-per-byte or keystrokes, got "${String(metric)}"`);
   const { values } = parseArgs({
     options: {
+      metric: { type: 'string' },
       data: { type: 'string' },
       limit: { type: 'string' },
       model: { type: 'string' },

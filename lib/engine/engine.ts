@@ -4,7 +4,7 @@
  * time, because an ORT session and the sampler's buffers are not reentrant.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { Engine, EngineInfo, GenerateCallbacks, GenerationResult, LoadOptions, ModelSource, SamplingOptions, ScoreResult } from './types';
+import type { ContinuationCallbacks, ContinuationOptions, ContinuationResult, Engine, EngineInfo, GenerateCallbacks, GenerationResult, LoadOptions, ModelSource, SamplingOptions, ScoreResult } from './types';
 import { openModelSource, readJson, ModelLoadError, type ModelFiles } from './model-source';
 import { parseModelConfig } from './model-config';
 import { configureRuntime, createSession } from './onnx-runtime';
@@ -13,6 +13,7 @@ import { TokenSampler } from './sampler';
 import { buildTokenBytes } from './token-bytes';
 import { DEFAULT_PREFILL_CHUNK, generateText, PrefixCaches, type GeneratorParts } from './generator';
 import { scoreText } from './scorer';
+import { generateContinuations } from './continuations';
 import { parseSamplingOptions } from './sampling-options';
 import { DraftTable } from './draft-table';
 
@@ -120,6 +121,13 @@ class OnnxEngine implements Engine {
   async score(text: string): Promise<ScoreResult> {
     const p = this.parts;
     return this.exclusive(() => scoreText(p.decoder, p.encode, p.eosTokenId, p.nPositions, text));
+  }
+
+  async continuations(prompt: string, options: ContinuationOptions, callbacks: ContinuationCallbacks): Promise<ContinuationResult> {
+    const { branches, maxNewTokens } = options;
+    if (!Number.isInteger(branches) || branches < 1 || branches > 8) throw new Error(`branches must be a whole number from 1 to 8, got ${branches}`);
+    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new Error(`maxNewTokens must be a whole number of 1 or more, got ${maxNewTokens}`);
+    return this.exclusive(() => generateContinuations(this.parts, prompt, options, callbacks));
   }
 
   async dispose(): Promise<void> {

@@ -45,34 +45,36 @@ export const DEFAULT_PREFILL_CHUNK = 128;
 
 /**
  * The KV cache left by the previous generation and the tokens it holds.
- * Positions in complete aligned prefill chunks (`alignedEnd`) can be reused:
- * the next call keeps the longest common token prefix with its context,
- * rounded down to a chunk boundary (the user kept typing after, accepted, or
- * edited the end of the last completion), and prefills only the rest. Tokens
- * fed one at a time while decoding are never reused, since a fresh call would
- * prefill them in a chunk.
+ * `generate` reuses only positions in complete aligned prefill chunks
+ * (`alignedEnd`): it keeps the longest common token prefix with its context,
+ * rounded down to a chunk boundary, and prefills only the rest, so its output
+ * is bit-identical to a fresh prefill. Typing suggestions (`exact`) keep the
+ * whole common prefix, including tokens decoded one at a time or prefilled
+ * from an unaligned start: their keys/values differ from a fresh prefill's
+ * only by the int8 model's per-run activation quantization, and a keystroke
+ * then costs a few tokens instead of up to a chunk.
  */
 export class PrefixCache {
   constructor(readonly chunk: number) {}
 
   cache = new KvCache();
   ids: number[] = [];
-  /** Positions [0, alignedEnd) were computed in complete aligned chunks. */
+  /** Positions [0, alignedEnd) were computed in complete aligned chunks from position 0. */
   alignedEnd = 0;
 
   /** Keeps the reusable prefix for `context` (at least one token left to feed); returns its length (0 = cleared). */
-  adopt(context: readonly number[]): number {
-    const limit = Math.min(this.ids.length, this.alignedEnd, context.length - 1);
+  adopt(context: readonly number[], exact = false): number {
+    const limit = Math.min(this.ids.length, exact ? Infinity : this.alignedEnd, context.length - 1);
     let n = 0;
     while (n < limit && this.ids[n] === context[n]) n++;
-    n -= n % this.chunk;
+    if (!exact) n -= n % this.chunk;
     if (n === 0) {
       this.clear();
       return 0;
     }
     this.cache.truncate(n);
     this.ids.length = n;
-    this.alignedEnd = n;
+    this.alignedEnd = Math.min(this.alignedEnd, n - (n % this.chunk));
     return n;
   }
 
@@ -124,15 +126,20 @@ export class PrefixCaches {
   }
 }
 
-/** Runs `ids` (starting at a chunk boundary) in aligned chunks; returns the last chunk's output. */
-async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], chunkSize: number, prefix?: PrefixCache) {
+/**
+ * Runs `ids` after the cache in chunks aligned to absolute positions; returns
+ * the last chunk's output. `alignedEnd` advances only while every position
+ * before the chunk was itself computed in aligned chunks.
+ */
+export async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], chunkSize: number, prefix?: PrefixCache) {
   let start = 0;
   for (;;) {
     const end = Math.min(ids.length, start + chunkSize - (cache.length % chunkSize));
     const chunk = ids.slice(start, end);
+    const canonical = prefix !== undefined && prefix.alignedEnd === cache.length;
     const out = await decoder.forward(chunk, cache);
     for (const t of chunk) fed.push(t);
-    if (prefix && cache.length % chunkSize === 0) prefix.alignedEnd = cache.length;
+    if (canonical && cache.length % chunkSize === 0) prefix.alignedEnd = cache.length;
     if (end === ids.length) return out;
     out.dispose();
     start = end;

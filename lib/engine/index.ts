@@ -1,5 +1,9 @@
 /** Public entry point of the inference engine. */
 export type {
+  ContinuationCallbacks,
+  ContinuationOptions,
+  ContinuationResult,
+  ContinuationToken,
   Engine,
   EngineInfo,
   GenerateCallbacks,

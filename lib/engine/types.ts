@@ -74,6 +74,53 @@ export interface GenerationResult {
   speculation?: SpeculationStats;
 }
 
+/** Engine.continuations: the `branches` most likely first tokens, each continued greedily. */
+export interface ContinuationOptions {
+  /** How many first tokens to branch on (1..8); branch 0 is the greedy one. */
+  branches: number;
+  /** Tokens per branch at most. */
+  maxNewTokens: number;
+  /** As in SamplingOptions (default on); probabilities are then over the tokens the healing allows. */
+  tokenHealing?: boolean;
+}
+
+/** One generated token of one branch. */
+export interface ContinuationToken {
+  branch: number;
+  id: number;
+  /** Its visible text: healed prompt bytes removed; '' while a UTF-8 character is incomplete or at the end. */
+  text: string;
+  /** Its probability given the prompt and the branch so far (softmax of the raw logits). */
+  probability: number;
+  /**
+   * Probability that the token at this step starts with whitespace, whichever
+   * token that is (same softmax): how sure the model is that the word before
+   * ended here.
+   */
+  spaceProbability: number;
+  /** True for <|endoftext|>: the branch ends here and `text` is ''. */
+  end: boolean;
+}
+
+export interface ContinuationCallbacks {
+  /** Called for every token in order, branch by branch; return true to end that branch there. */
+  onToken: (token: ContinuationToken) => boolean | void;
+  /** Stops within one step; later branches are not started. */
+  signal?: AbortSignal;
+  /** As in GenerateCallbacks: whose prefix cache to reuse. */
+  cacheKey?: string;
+}
+
+export interface ContinuationResult {
+  promptTokens: number;
+  /** Prompt tokens taken from the previous call's KV cache (up to the first differing token). */
+  reusedPromptTokens: number;
+  /** Tokens generated over all branches. */
+  tokens: number;
+  aborted: boolean;
+  totalMs: number;
+}
+
 export interface ScoreResult {
   /** Total negative log-likelihood in nats over all predicted tokens of the text. */
   nllNats: number;
@@ -100,6 +147,8 @@ export interface Engine {
   readonly info: EngineInfo;
   generate(prompt: string, options: SamplingOptions, callbacks?: GenerateCallbacks): Promise<GenerationResult>;
   score(text: string): Promise<ScoreResult>;
+  /** Greedy branches with per-token probabilities, for typing suggestions (lib/suggest). */
+  continuations(prompt: string, options: ContinuationOptions, callbacks: ContinuationCallbacks): Promise<ContinuationResult>;
   dispose(): Promise<void>;
 }
 

@@ -1,0 +1,138 @@
+/**
+ * `npm run eval -- --metric keystrokes`: the simulated writer (lib/suggest/
+ * simulated-writer.ts) on each abstract, with the ghost text exactly as the
+ * extension computes it (suggest() with the default inline settings, count 1:
+ * the ghost is branch 0 whatever the count). Last two stdout lines:
+ * keystroke_saving and suggestion_precision. docs/INLINE.md defines them.
+ *
+ * --sweep 0.2,0.3,… [--sweep-words 4,6]: calibration. Each position's greedy
+ * tokens are generated once, with the most permissive setting, and every
+ * setting's cut is replayed on them (a stricter cut stops on a prefix of the
+ * same tokens), so a sweep costs about one run. Prints one table row per setting.
+ */
+import { parseArgs } from 'node:util';
+import { loadEngine, type Engine } from '../lib/engine/index';
+import { DEFAULT_INLINE_SETTINGS, parseInlineSettings } from '../lib/suggest/inline-settings';
+import { suggest, tokensFor } from '../lib/suggest/suggester';
+import { WordCut, type CutToken } from '../lib/suggest/word-cut';
+import { addTally, emptyTally, keystrokeSaving, simulateWriter, suggestionPrecision, type WriterTally } from '../lib/suggest/simulated-writer';
+import { DEFAULT_MODEL_DIR, UsageError, integerFlag, stderr } from './cli-common';
+
+type ReadAbstracts = (file: string, limit: number) => Promise<string[]>;
+
+const listFlag = (flag: string, value: string | undefined): number[] | undefined =>
+  value?.split(',').map((v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a comma-separated list of numbers, got "${value}"`);
+    return n;
+  });
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      metric: { type: 'string' },
+      data: { type: 'string' },
+      limit: { type: 'string' },
+      model: { type: 'string' },
+      threads: { type: 'string' },
+      sweep: { type: 'string' },
+      'sweep-words': { type: 'string' },
+    },
+  });
+  if (!values.data) throw new UsageError('--data FILE is required');
+  const limit = integerFlag('limit', values.limit) ?? Infinity;
+  if (limit < 1) throw new UsageError('--limit must be at least 1');
+  const sweep = listFlag('sweep', values.sweep);
+  const sweepWords = listFlag('sweep-words', values['sweep-words']) ?? [DEFAULT_INLINE_SETTINGS.maxWords];
+  const abstracts = await readAbstracts(values.data, limit);
+  // One thread by default: the extension's offscreen document is not cross-origin isolated.
+  const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { threads: integerFlag('threads', values.threads) ?? 1 });
+  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${abstracts.length} abstracts, ${engine.info.threads} thread(s)`);
+  try {
+    if (sweep) await runSweep(engine, abstracts, sweep, sweepWords);
+    else await runDefault(engine, abstracts);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+async function runDefault(engine: Engine, abstracts: string[]): Promise<void> {
+  const settings = DEFAULT_INLINE_SETTINGS;
+  const total = emptyTally();
+  const latencies: number[] = [];
+  /** Pause to the first word on screen (streamed), for suggestions that show something. */
+  const firstWord: number[] = [];
+  const started = Date.now();
+  for (let i = 0; i < abstracts.length; i++) {
+    const t = await simulateWriter(abstracts[i], async (typed) => {
+      const t0 = performance.now();
+      let first = -1;
+      const [ghost] = await suggest(engine, typed, { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
+      latencies.push(performance.now() - t0);
+      if (first >= 0) firstWord.push(first);
+      return ghost?.text ?? '';
+    });
+    addTally(total, t);
+    stderr(`[${i + 1}/${abstracts.length}] saving ${keystrokeSaving(total).toFixed(3)} precision ${suggestionPrecision(total).toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  latencies.sort((a, b) => a - b);
+  firstWord.sort((a, b) => a - b);
+  console.log(`settings: minConfidence ${settings.minConfidence}, maxWords ${settings.maxWords}`);
+  console.log(`abstracts: ${abstracts.length}`);
+  console.log(`characters: ${total.chars}`);
+  console.log(`suggestions_per_100_chars: ${((100 * total.shown) / Math.max(1, total.chars)).toFixed(2)}`);
+  console.log(`latency_p50_ms: ${percentile(latencies, 0.5).toFixed(1)}`);
+  console.log(`latency_p95_ms: ${percentile(latencies, 0.95).toFixed(1)}`);
+  console.log(`first_word_p50_ms: ${percentile(firstWord, 0.5).toFixed(1)}`);
+  console.log(`first_word_p95_ms: ${percentile(firstWord, 0.95).toFixed(1)}`);
+  console.log(`keystroke_saving: ${keystrokeSaving(total).toFixed(4)}`);
+  console.log(`suggestion_precision: ${suggestionPrecision(total).toFixed(4)}`);
+}
+
+
+async function runSweep(engine: Engine, abstracts: string[], confidences: number[], words: number[]): Promise<void> {
+  const loosest = parseInlineSettings({ minConfidence: Math.min(...confidences), maxWords: Math.max(...words) });
+  const rows = new Map<string, { conf: number; words: number; tally: WriterTally }>();
+  for (const w of words) for (const c of confidences) rows.set(`${c}/${w}`, { conf: c, words: w, tally: emptyTally() });
+  for (let i = 0; i < abstracts.length; i++) {
+    const memo = new Map<number, CutToken[]>();
+    const record = async (typed: string): Promise<CutToken[]> => {
+      const tokens: CutToken[] = [];
+      const cut = new WordCut({ minConfidence: loosest.minConfidence, maxWords: loosest.maxWords });
+      if (typed.trim() === '') return tokens;
+      await engine.continuations(
+        typed,
+        { branches: 1, maxNewTokens: tokensFor(loosest.maxWords) },
+        {
+          cacheKey: 'writer',
+          onToken: (token) => {
+            tokens.push(token);
+            return cut.push(token);
+          },
+        },
+      );
+      return tokens;
+    };
+    for (const row of rows.values()) {
+      const t = await simulateWriter(abstracts[i], async (typed) => {
+        let tokens = memo.get(typed.length);
+        if (!tokens) memo.set(typed.length, (tokens = await record(typed)));
+        const cut = new WordCut({ minConfidence: row.conf, maxWords: row.words });
+        for (const tok of tokens) if (cut.push(tok)) break;
+        return cut.shown;
+      });
+      addTally(row.tally, t);
+    }
+    stderr(`[${i + 1}/${abstracts.length}] ${memo.size} positions generated`);
+  }
+  console.log('| minConfidence | maxWords | keystroke_saving | suggestion_precision | suggestions per 100 chars |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows.values()) {
+    console.log(`| ${r.conf} | ${r.words} | ${keystrokeSaving(r.tally).toFixed(3)} | ${suggestionPrecision(r.tally).toFixed(3)} | ${((100 * r.tally.shown) / Math.max(1, r.tally.chars)).toFixed(2)} |`);
+  }
+}
