@@ -1,12 +1,10 @@
 /**
- * Opt-in for other sites. `permissions.request` must be the first await in
- * the click handler (it needs the user gesture); only then is the site
- * recorded and its content script registered.
+ * Opt-in for other sites. `requestSite` must be the first await in the click
+ * handler (the permission request needs the user gesture).
  */
 import { useEffect, useState } from 'react';
-import { browser } from 'wxt/browser';
 import { useActiveTabUrl } from './active-tab';
-import { ALL_SITES, addSite, originPattern, overleafDomainPattern, parseSites, readSites, removeSite, sitesItem, type SiteEntry } from '@/lib/extension/site-access';
+import { ALL_SITES, originPattern, overleafDomainPattern, parseSites, readSites, removeSite, requestSite, sitesItem, type SiteEntry } from '@/lib/extension/site-access';
 
 export function SiteAccess() {
   const url = useActiveTabUrl();
@@ -23,12 +21,10 @@ export function SiteAccess() {
 
   async function enable(entry: SiteEntry, label: string) {
     try {
-      const granted = await browser.permissions.request({ origins: [entry.pattern] });
-      if (!granted) {
+      if (!(await requestSite(entry))) {
         setMessage(`Permission for ${label} was not granted.`);
         return;
       }
-      await addSite(entry);
       setMessage(`Enabled on ${label}. Reload open pages there to see the button.`);
     } catch (error) {
       setMessage(`Could not enable ${label}: ${(error as Error).message}`);

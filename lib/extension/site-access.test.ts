@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import overleaf from './sites/overleaf.site';
 import { defineSite } from './sites/site';
-import { ALL_SITES, GENERIC_SCRIPT, OVERLEAF_MAIN_SCRIPT, originPattern, overleafDomainPattern, parseSites, planRegistrations, readSites, sitesItem, syncRegistrations } from './site-access';
+import { ALL_SITES, GENERIC_SCRIPT, OVERLEAF_MAIN_SCRIPT, originPattern, overleafDomainPattern, parseSites, planRegistrations, readSites, requestSite, sitesItem, syncRegistrations } from './site-access';
 
 describe('site opt-in', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -167,5 +167,41 @@ describe('opt-in sites read from storage', () => {
     };
     await expect(syncRegistrations()).rejects.toThrow('rejected by the browser');
     expect(registered.get('aa-generic')?.matches).toEqual(['https://a.example/*']);
+  });
+});
+
+describe('enabling a site from the popup', () => {
+  beforeEach(() => fakeBrowser.reset());
+  const entry = { pattern: 'https://notes.example/*', kind: 'generic' as const };
+
+  it('records the site while the permission prompt is open, so the background registers it even if the popup closed (Firefox)', async () => {
+    const granted: string[] = [];
+    const registered = fakeScripting(granted);
+    let answer!: (ok: boolean) => void;
+    fakeBrowser.permissions.request = () => new Promise<boolean>((r) => (answer = r));
+    void requestSite(entry); // the popup's code after this await never runs: Firefox closed it
+    await expect.poll(() => sitesItem.getValue()).toEqual([entry]);
+    expect(registered.size).toBe(0);
+    // the user clicks Allow; the background's permissions.onAdded listener syncs
+    granted.push(entry.pattern);
+    await syncRegistrations();
+    expect(registered.get('aa-generic')?.matches).toEqual([entry.pattern]);
+    answer(true);
+  });
+
+  it('granted with the popup still open: recorded and registered, once', async () => {
+    const registered = fakeScripting([entry.pattern]);
+    fakeBrowser.permissions.request = async () => true;
+    await expect(requestSite(entry)).resolves.toBe(true);
+    expect(await sitesItem.getValue()).toEqual([entry]);
+    expect(registered.get('aa-generic')?.matches).toEqual([entry.pattern]);
+  });
+
+  it('refused: the recorded entry is dropped again and nothing is registered', async () => {
+    const registered = fakeScripting([]);
+    fakeBrowser.permissions.request = async () => false;
+    await expect(requestSite(entry)).resolves.toBe(false);
+    expect(await sitesItem.getValue()).toEqual([]);
+    expect(registered.size).toBe(0);
   });
 });

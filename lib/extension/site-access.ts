@@ -181,11 +181,34 @@ export async function syncRegistrations(): Promise<Registration[]> {
   return plan;
 }
 
-/** Records an opted-in site (call after permissions.request granted it) and registers its scripts. */
-export async function addSite(entry: SiteEntry): Promise<void> {
+async function recordSite(entry: SiteEntry): Promise<void> {
   const entries = await readSites();
   if (!entries.some((e) => e.pattern === entry.pattern && e.kind === entry.kind)) await sitesItem.setValue([...entries, entry]);
+}
+
+/** Records an opted-in site (call after permissions.request granted it) and registers its scripts. */
+export async function addSite(entry: SiteEntry): Promise<void> {
+  await recordSite(entry);
   await syncRegistrations();
+}
+
+/**
+ * The popup's "enable" click: asks for the site's permission and, when granted,
+ * records and registers it. Call it directly in the click handler: the
+ * permission request must start in the gesture's own task, so the site is
+ * recorded in parallel rather than awaited first. It is recorded BEFORE the
+ * answer because Firefox closes the popup when its permission prompt opens,
+ * and then nothing after the await runs here; the background's
+ * `permissions.onAdded` sync finds the entry and registers it. A refusal is
+ * cleaned up by the same sync (entries without permission are dropped).
+ */
+export async function requestSite(entry: SiteEntry): Promise<boolean> {
+  const recorded = recordSite(entry).catch(() => undefined); // addSite records it again below
+  const granted = await browser.permissions.request({ origins: [entry.pattern] });
+  await recorded;
+  if (granted) await addSite(entry);
+  else await syncRegistrations();
+  return granted;
 }
 
 /** Forgets a site, gives its permission back, unregisters its scripts. */
