@@ -27,6 +27,11 @@ export class GhostState {
     return this.candidates.length;
   }
 
+  /** Characters typed or accepted since the suggestion appeared. */
+  get consumed(): number {
+    return this.typed.length;
+  }
+
   /** Which candidate is shown (0-based). */
   get current(): number {
     return this.index;
