@@ -40,16 +40,26 @@ export async function watchGhosts(page: Page, read = '(window.__cm ? window.__cm
     const w = window as unknown as { __ghosts: { records: Array<{ ghost: string; doc: string }>; gaps: number } };
     w.__ghosts = { records: [], gaps: 0 };
     const readDoc = new Function(`return ${readSource}`) as () => string;
-    let last: string | null = document.querySelector('.aa-ghost-text')?.textContent ?? null;
+    // CodeMirror's ghost is in the page's DOM; a plain field's is in the overlay's shadow root.
+    const ghostEl = () => document.querySelector('.aa-ghost-text') ?? document.querySelector('abstract-autocomplete-ghost')?.shadowRoot?.querySelector('.aa-ghost-text') ?? null;
+    const watched = new WeakSet<ShadowRoot>();
+    let last: string | null = ghostEl()?.textContent ?? null;
     const check = () => {
-      const el = document.querySelector('.aa-ghost-text');
+      const shadow = document.querySelector('abstract-autocomplete-ghost')?.shadowRoot;
+      if (shadow && !watched.has(shadow)) {
+        watched.add(shadow);
+        observer.observe(shadow, { subtree: true, childList: true, characterData: true });
+      }
+      const el = ghostEl();
       const ghost = el ? (el.textContent ?? '') : null;
       if (ghost === last) return;
       if (ghost === null) w.__ghosts.gaps++;
       else if (ghost.trim() && ghost !== '…') w.__ghosts.records.push({ ghost, doc: readDoc() });
       last = ghost;
     };
-    new MutationObserver(check).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+    const observer = new MutationObserver(check);
+    observer.observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+    check();
   }, read);
   return {
     records: () => page.evaluate(() => (window as any).__ghosts.records),

@@ -104,7 +104,7 @@ export class MainController {
       this.send({ type: 'context', id, ok: false, text: '' });
       return;
     }
-    const { before: text, after, caret } = this.access.textAround(view);
+    const { before: text, after, caret, selection } = this.access.textAround(view);
     const renderer = this.access.ghost(view, () => this.accept('all'));
     if (!renderer) return this.send({ type: 'context', id, ok: false, text: '' });
     const mode: EditorMode = renderer.inline ? 'native' : 'overlay';
@@ -122,7 +122,7 @@ export class MainController {
     };
     if (inline) {
       const line = after.split(/\r?\n/, 1)[0]!.slice(0, MAX_LINE_AFTER);
-      this.send({ type: 'context', id, ok: true, text, mode, after: line, selection: !view.state.selection.main.empty });
+      this.send({ type: 'context', id, ok: true, text, mode, after: line, selection });
       this.watch();
       return;
     }
