@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectTabIsOneUndoStep } from './codemirror-pages';
+import { codemirrorRoutes, expectTabIsOneUndoStep, notebookPath } from './codemirror-pages';
 import { launch, type Harness } from './harness';
 import { INLINE_STATE_ATTR, inlineGhost, setInlineSettings, watchGhosts } from './inline-helpers';
 import { overleafLaunchOptions, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
@@ -21,7 +21,7 @@ let h: Harness;
 
 beforeAll(async () => {
   server = await startOverleafServer();
-  h = await launch(overleafLaunchOptions(server));
+  h = await launch({ ...overleafLaunchOptions(server), routes: [codemirrorRoutes()] });
 });
 
 afterAll(async () => {
@@ -159,6 +159,25 @@ describe('inline suggestions with Overleaf\'s own CodeMirror (native decoration 
     await expect.poll(() => page.locator('.aa-ghost-text').first().textContent()).not.toBe(first);
     const second = (await page.locator('.aa-ghost-text').first().textContent())!;
     await expectTabIsOneUndoStep(page, () => docText(page), `${INITIAL} propose`, second);
+    await page.close();
+  });
+});
+
+describe('inline suggestions on any enabled CodeMirror 6 page (a notebook of editors)', () => {
+  it('the ghost appears in the editor being typed in, and only there; Tab inserts it there', async () => {
+    await setInlineSettings(h, { enabled: true, minConfidence: 0.05, pauseMs: 150 });
+    const page = await h.openPage(notebookPath({ cm: 'old', cells: 2, text: 'In this paper, we' }));
+    await page.waitForSelector('body[data-ready]');
+    await page.locator('.cell[data-cell="1"] .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' propose');
+    const ghost = await inlineGhost(page);
+    expect(await page.locator('.cell[data-cell="1"] .aa-ghost-text').count()).toBe(1);
+    expect(await page.locator('.cell[data-cell="0"] .aa-ghost').count()).toBe(0);
+    const cell = (i: number) => page.evaluate((n) => (window as any).__cms[n].state.doc.toString() as string, i);
+    await page.keyboard.press('Tab');
+    expect(await cell(1)).toBe(`In this paper, we (cell 1) propose${ghost}`);
+    expect(await cell(0)).toBe('In this paper, we (cell 0)');
     await page.close();
   });
 });
