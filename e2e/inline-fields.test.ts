@@ -66,6 +66,30 @@ describe.each(KINDS)('inline suggestions in a $name', ({ path, selector }) => {
     await page.close();
   });
 
+  it('the overlay follows the caret when the page scrolls and the window is resized', async () => {
+    const page = await open();
+    await page.evaluate(() => (document.body.style.minHeight = '3000px'));
+    await page.keyboard.type(' propose');
+    await inlineGhost(page);
+    // Where the ghost starts relative to the field: it must stay there.
+    const offset = () =>
+      page.locator(selector).evaluate((el) => {
+        const g = document.querySelector('abstract-autocomplete-ghost')!.shadowRoot!.querySelector('.aa-ghost-text')!.getClientRects()[0]!;
+        const f = el.getBoundingClientRect();
+        return { dx: Math.round(g.left - f.left), dy: Math.round(g.top - f.top), fieldTop: Math.round(f.top) };
+      });
+    const before = await offset();
+    const box = (await page.locator('h1').boundingBox())!;
+    await page.mouse.move(box.x + 5, box.y + 5);
+    await page.mouse.wheel(0, 60);
+    await expect.poll(async () => (await offset()).fieldTop).toBeLessThan(before.fieldTop);
+    await expect.poll(async () => { const now = await offset(); return [now.dx, now.dy]; }).toEqual([before.dx, before.dy]);
+    await page.setViewportSize({ width: 900, height: 500 });
+    await expect.poll(async () => { const now = await offset(); return [now.dx, now.dy]; }).toEqual([before.dx, before.dy]);
+    expect(await ghostLocator(page).count()).toBe(1);
+    await page.close();
+  });
+
   it('typing through the ghost consumes it and keeps the rest', async () => {
     const page = await open();
     await page.keyboard.type(' propose');
