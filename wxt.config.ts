@@ -13,10 +13,13 @@ import overleaf from './lib/extension/sites/overleaf.site';
 export const LOCAL_TEST_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
 /**
  * Test build only: hosts granted as if the user had accepted the permission
- * prompt (which e2e cannot click): a self-hosted Overleaf and the fixture site
- * (lib/extension/sites/fixture.site.ts), both mapped to local servers.
+ * prompt (which e2e cannot click): a self-hosted Overleaf
+ * (e2e/overleaf-self-hosted.test.ts), a site enabled from the popup
+ * (e2e/enable-site.test.ts) and the fixture site
+ * (lib/extension/sites/fixture.site.ts), all mapped to local servers.
+ * Granted is not enabled: nothing runs there until the popup adds the site.
  */
-export const TEST_GRANTED_HOSTS = ['https://overleaf.example.edu/*', 'http://fixture.localhost/*'];
+export const TEST_GRANTED_HOSTS = ['https://overleaf.example.edu/*', 'http://notebook.example.org/*', 'http://fixture.localhost/*'];
 
 /** onnxruntime-web runtime files we ship, once, under `ort/` (no JSEP/WebGPU build). */
 export const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];

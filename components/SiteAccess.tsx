@@ -69,7 +69,7 @@ export function SiteAccess() {
         <ul>
           {sites.map((s) => (
             <li key={`${s.kind}:${s.pattern}`}>
-              {s.pattern === ALL_SITES ? 'All sites' : s.pattern} ({s.kind === 'overleaf' ? 'Overleaf' : 'text fields and CodeMirror editors'}){' '}
+              {s.pattern === ALL_SITES ? 'All sites' : s.pattern} ({s.kind === 'overleaf' ? 'Overleaf' : 'Generate button'}){' '}
               <button type="button" onClick={() => void removeSite(s).then(() => setMessage('Removed.'))} aria-label={`Remove ${s.pattern}`}>
                 Remove
               </button>

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ROOT, type RouteHandler } from './harness';
+import { ROOT, type Harness, type RouteHandler } from './harness';
 
 export type CmBuild = 'new' | 'old';
 
@@ -87,4 +87,12 @@ export async function expectTabIsOneUndoStep(page: Page, readDoc: () => Promise<
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+z');
   expect(await readDoc(), 'one undo removes the whole completion and nothing else').toBe(before);
+}
+
+/** Short completions (12 new tokens), set in the popup as a user would: ghost tests need a completion, not a long one. */
+export async function shortCompletions(h: Harness): Promise<void> {
+  const popup = await h.openExtensionPage('popup.html');
+  await popup.getByLabel('Max new tokens').fill('12');
+  await popup.getByText(/^Saved\./).waitFor({ timeout: 10_000 });
+  await popup.close();
 }

@@ -9,8 +9,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { codemirrorRoutes, finalGhost, notebookPath, type CmBuild } from './codemirror-pages';
+import { codemirrorRoutes, finalGhost, notebookPath, shortCompletions, type CmBuild } from './codemirror-pages';
 import { launch, shadowButtonBox, type Harness } from './harness';
+import { pickGenerateMenuItem, pressGenerateShortcut } from './triggers';
 
 const INITIAL = 'We propose a method to';
 const initialOf = (cell: number) => `${INITIAL} (cell ${cell})`;
@@ -19,10 +20,7 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await launch({ routes: [codemirrorRoutes()] });
-  const popup = await h.openExtensionPage('popup.html');
-  await popup.getByLabel('Max new tokens').fill('12');
-  await popup.getByText(/^Saved\./).waitFor({ timeout: 10_000 });
-  await popup.close();
+  await shortCompletions(h);
 });
 afterEach(() => h.assertNoExternalRequests());
 afterAll(async () => {
@@ -87,12 +85,7 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
     const page = await openNotebook(cm);
     await page.bringToFront();
     await focusEnd(page, 0);
-    const url = page.url();
-    const reply = await h.evalInWorker(async (u) => {
-      const tab = (await chrome.tabs.query({})).find((t) => t.url === u)!;
-      return (globalThis as any).__aaTest.onCommand('generate-continuation', tab);
-    }, url);
-    expect(reply).toEqual({ ok: true });
+    expect(await pressGenerateShortcut(h, page)).toEqual({ ok: true });
     const ghost = await finalGhost(cell(page, 0));
     await page.keyboard.press('Control+ArrowRight');
     const word = /^\s*\S+/u.exec(ghost)![0];
@@ -105,13 +98,7 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
     await focusEnd(page, 0);
     await cell(page, 1).locator('.cm-content').click({ button: 'right' });
     await page.keyboard.press('Control+End');
-    const url = page.url();
-    const reply = await h.evalInWorker(async (u) => {
-      const test = (globalThis as any).__aaTest;
-      const tab = (await chrome.tabs.query({})).find((t) => t.url === u)!;
-      return test.onContextMenuClicked({ menuItemId: test.CONTEXT_MENU_ID, editable: true, frameId: 0, pageUrl: u }, tab);
-    }, url);
-    expect(reply).toEqual({ ok: true });
+    expect(await pickGenerateMenuItem(h, page)).toEqual({ ok: true });
     await finalGhost(cell(page, 1));
     expect(await docs(page), 'nothing typed into the document').toEqual([initialOf(0), initialOf(1)]);
     await page.close();

@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectTabIsOneUndoStep, finalGhost } from './codemirror-pages';
 import { launch, type Harness } from './harness';
+import { pickGenerateMenuItem, pressGenerateShortcut } from './triggers';
 import { OVERLEAF_HOST, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
 
 const SELF_HOSTED = 'overleaf.example.edu';
@@ -89,6 +90,37 @@ describe('self-hosted Overleaf', () => {
     const ghost = await generateGhost(page);
     expect(await page.evaluate(() => !!(window as any).__cm.contentDOM.querySelector('.aa-ghost')), 'the ghost is a CodeMirror decoration').toBe(true);
     expect(await docText(page)).toBe(INITIAL);
+    await expectTabIsOneUndoStep(page, () => docText(page), INITIAL, ghost);
+    await page.close();
+  });
+
+  it('the keyboard command generates there; Ctrl+→ takes one word, one undo step each', async () => {
+    const page = await openProject('new', 'extensions');
+    await page.getByRole('button', { name: /Generate/ }).waitFor();
+    await page.bringToFront();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    expect(await pressGenerateShortcut(h, page)).toEqual({ ok: true });
+    const ghost = await finalGhost(page);
+    const word = /^\s*\S+/u.exec(ghost)![0];
+    await page.keyboard.press('Control+ArrowRight');
+    expect(await docText(page)).toBe(INITIAL + word);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+z');
+    expect(await docText(page)).toBe(INITIAL);
+    await page.close();
+  });
+
+  it('right-click "Generate continuation": ghost text from the Overleaf scripts, no plain-field script injected', async () => {
+    const page = await openProject('new', 'plain');
+    await page.getByRole('button', { name: /Generate/ }).waitFor();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.locator('.cm-content').click({ button: 'right' });
+    expect(await pickGenerateMenuItem(h, page)).toEqual({ ok: true });
+    const ghost = await finalGhost(page);
+    expect(await docText(page), 'nothing in the document before Tab').toBe(INITIAL);
+    expect(await page.locator('abstract-autocomplete-ui').count(), 'the Overleaf script answered').toBe(0);
     await expectTabIsOneUndoStep(page, () => docText(page), INITIAL, ghost);
     await page.close();
   });

@@ -75,6 +75,8 @@ export const MAX_ENGINE_FAILURES = 2;
 
 /** Longest prompt we forward; longer prompts keep their tail (the text right before the caret). */
 export const MAX_PROMPT_CHARS = 4000;
+/** Said when there is no text before the caret; nothing is sent. */
+export const EMPTY_PROMPT_MESSAGE = 'Type some text first';
 /** Field ids are opaque strings chosen by the content script. */
 const FieldId = z.string().min(1).max(200);
 
@@ -91,10 +93,15 @@ export const GenerateRequest = z.object({
   /** Identifies the field inside the sender's frame; a new request for the same field cancels the old one. */
   fieldId: FieldId,
   /** Text before the caret. The client already trims it to MAX_PROMPT_CHARS. */
-  prompt: z.string().min(1, 'Type some text first').max(MAX_PROMPT_CHARS),
+  prompt: z.string().min(1, EMPTY_PROMPT_MESSAGE).max(MAX_PROMPT_CHARS),
   source: z.enum(GENERATION_SOURCES).default('button'),
 });
 export type GenerateRequest = z.input<typeof GenerateRequest>;
+
+/** True when a client message failed only for want of a prompt: the user's slip (`empty-prompt`), not a `bad-request`. */
+export function isEmptyPromptIssue(issue: z.core.$ZodIssue | undefined): boolean {
+  return issue?.code === 'too_small' && issue.path.length === 1 && issue.path[0] === 'prompt';
+}
 
 /** Client → background on the same port: stop now (disconnecting does the same). */
 export const CancelRequest = z.object({ type: z.literal('cancel') });
@@ -178,7 +185,6 @@ export type ServerPortMessage = z.infer<typeof ServerPortMessage>;
 
 /** Shown when a Port disconnects (or falls silent) without a done/error: MV3 stopped the service worker. */
 export const INTERRUPTED_MESSAGE = 'Generation interrupted: the extension restarted. Click Generate to try again.';
-export const EMPTY_PROMPT_MESSAGE = 'Type some text first';
 export const EXTENSION_RELOADED_MESSAGE = 'The extension was updated or reloaded. Reload this page to use it again.';
 export const BUSY_MESSAGE = `This tab already has ${MAX_JOBS_PER_TAB} generations waiting. Wait for one to finish, then try again.`;
 export const STALLED_MESSAGE = 'The model stopped responding and is being restarted. Click Generate to try again.';
@@ -310,10 +316,10 @@ export type ContentResponse = z.infer<typeof ContentResponse>;
 export function parseMessage<T extends z.ZodType>(
   schema: T,
   value: unknown,
-): { ok: true; data: z.infer<T> } | { ok: false; error: string } {
+): { ok: true; data: z.infer<T> } | { ok: false; error: string; issue?: z.core.$ZodIssue } {
   const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return { ok: false, error: `${where}${issue?.message ?? 'invalid message'}` };
+  return { ok: false, error: `${where}${issue?.message ?? 'invalid message'}`, issue };
 }

@@ -3,7 +3,7 @@
  * pairs standing in for chrome.runtime ports (the browser's API, not ours).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { INTERRUPTED_MESSAGE, KEEPALIVE_INTERVAL_MS } from '../protocol';
+import { EMPTY_PROMPT_MESSAGE, INTERRUPTED_MESSAGE, KEEPALIVE_INTERVAL_MS, MAX_PROMPT_CHARS } from '../protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { DEFAULT_INLINE_SETTINGS, type InlineSettings } from '../../suggest/inline-settings';
 import { relayGeneration, type RelayDeps } from './generate-relay';
@@ -54,7 +54,19 @@ describe('relayGeneration', () => {
     const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0 });
     client.postMessage({ type: 'generate', fieldId: 'f', prompt: '' });
     await tick();
-    expect(client.received[0]).toMatchObject({ type: 'error', code: 'empty-prompt', message: 'prompt: Type some text first' });
+    expect(client.received[0]).toMatchObject({ type: 'error', code: 'empty-prompt', message: `prompt: ${EMPTY_PROMPT_MESSAGE}` });
+    expect(engines).toHaveLength(0);
+  });
+
+  it.each([
+    ['no field id', { type: 'generate', prompt: 'We propose' }],
+    ['a prompt over the limit', { type: 'generate', fieldId: 'f', prompt: 'x'.repeat(MAX_PROMPT_CHARS + 1) }],
+    ['a prompt that is not text', { type: 'generate', fieldId: 'f', prompt: 42 }],
+  ])('%s is a bad request, not an empty prompt', async (_what, message) => {
+    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0 });
+    client.postMessage(message);
+    await tick();
+    expect(client.received[0]).toMatchObject({ type: 'error', code: 'bad-request' });
     expect(engines).toHaveLength(0);
   });
 

@@ -19,6 +19,7 @@ import {
   type EngineSuggestRequest,
   EnginePortServerMessage,
   INTERRUPTED_MESSAGE,
+  isEmptyPromptIssue,
   KEEPALIVE_INTERVAL_MS,
   parseMessage,
   type ServerPortMessage,
@@ -99,7 +100,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
   let started = false;
   client.onMessage.addListener((raw) => {
     const parsed = parseMessage(ClientPortMessage, raw);
-    if (!parsed.ok) return end({ type: 'error', code: parsed.error.includes('Type some text') ? 'empty-prompt' : 'bad-request', message: parsed.error });
+    if (!parsed.ok) return end({ type: 'error', code: isEmptyPromptIssue(parsed.issue) ? 'empty-prompt' : 'bad-request', message: parsed.error });
     const message = parsed.data;
     if (message.type === 'cancel') return end();
     if (started) return end({ type: 'error', code: 'bad-request', message: 'One generation per port' });

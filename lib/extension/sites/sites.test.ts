@@ -2,6 +2,7 @@
  * Every site file must be something site-access.ts can register: a mistake
  * here would make `registerContentScripts` reject all of our registrations.
  */
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EDITOR_KINDS } from '../editors/kinds';
 import { originPattern } from '../site-access';
@@ -9,8 +10,10 @@ import { SITES } from '.';
 import { siteMatches } from './site';
 
 describe('sites', () => {
-  it('are collected from the *.site.ts files (the fixture site only in test mode)', () => {
-    expect(SITES.map((s) => s.name).sort()).toEqual(['fixture', 'overleaf']);
+  it('are collected from every <name>.site.ts file beside index.ts, each named after its file (vitest runs in mode "test", so the fixture site is in)', () => {
+    const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.site.ts'));
+    expect(files).toContain('overleaf.site.ts');
+    expect(SITES.map((s) => `${s.name}.site.ts`).sort()).toEqual(files.sort());
   });
 
   it.each(SITES.map((s) => [s.name, s] as const))('%s: origin patterns, a path and a known editor kind', (_name, site) => {

@@ -1,8 +1,22 @@
-import { describe, expect, it } from 'vitest';
-import { BRIDGE_TAG, IsolatedGate, MAX_BRIDGE_TEXT, newChannel, parseToMain, toIsolatedMessage, toMainMessage } from './bridge';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BRIDGE_TAG, IsolatedGate, MAX_BRIDGE_TEXT, newChannel, newRequestId, parseToMain, toIsolatedMessage, toMainMessage } from './bridge';
 
 const channel = newChannel();
 const other = newChannel();
+
+describe('channel and request ids', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('need no secure context: an http:// page has getRandomValues but no randomUUID', () => {
+    const { getRandomValues } = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: getRandomValues.bind(globalThis.crypto) });
+    const ch = newChannel();
+    const id = newRequestId();
+    const msg = toMainMessage(ch, { type: 'context-request', id });
+    expect(parseToMain(structuredClone(msg))).toEqual(msg);
+    expect(newChannel()).not.toBe(ch);
+  });
+});
 
 describe('messages to MAIN', () => {
   it('round-trips what the isolated side builds', () => {

@@ -32,7 +32,7 @@ import { MAX_CANDIDATES } from '../../protocol';
 
 /** Tag on every bridge message, so unrelated postMessage traffic is ignored cheaply. */
 export const BRIDGE_TAG = 'abstract-autocomplete/overleaf';
-/** Longest context / ghost text carried (the prompt is 4000 chars; completions are far shorter). */
+/** Longest context / ghost text carried (prompts are at most MAX_PROMPT_CHARS; completions far shorter). */
 export const MAX_BRIDGE_TEXT = 20_000;
 /** The trigger rules only need to know what follows the caret on its line. */
 export const MAX_LINE_AFTER = 200;
@@ -127,9 +127,22 @@ export function toIsolatedMessage(channel: string | null, body: ToIsolatedBody):
   return { tag: BRIDGE_TAG, dir: 'to-isolated', ...envelope, ...body } as ToIsolatedMessage;
 }
 
+/**
+ * 128 random bits as hex. Not `crypto.randomUUID()`: it exists only in secure
+ * contexts, and an enabled http:// site (a lab's own Jupyter server) is not one.
+ */
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** A fresh random channel id for this page (isolated side). */
 export function newChannel(): string {
-  return crypto.randomUUID();
+  return randomHex();
+}
+
+/** A fresh id for one context request / ghost session (isolated side). */
+export function newRequestId(): string {
+  return randomHex();
 }
 
 /**

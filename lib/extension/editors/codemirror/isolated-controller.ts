@@ -12,7 +12,7 @@ import { markInline } from '../inline-marker';
 import { InlineScheduler } from '../inline-scheduler';
 import { ghostKeyAction, inlineKeyIsAskNow } from './keys';
 import { basicModeGenerate } from './basic-generate';
-import { IsolatedGate, newChannel, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
+import { IsolatedGate, newChannel, newRequestId, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
 import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
 import { EditorUi } from './ui';
 
@@ -103,7 +103,7 @@ export class IsolatedController {
     // cell), a click on another editor's button means that editor.
     const content = container?.querySelector<HTMLElement>('.cm-content');
     if (content && !content.contains(this.win.document.activeElement)) content.focus();
-    const id = crypto.randomUUID();
+    const id = newRequestId();
     this.gate.expectContext(id);
     this.send({ type: 'context-request', id });
     // No answer: the MAIN script did not run (or broke). Fall back rather than do nothing.
