@@ -211,7 +211,7 @@ export class IsolatedController {
     // Not while a Generate is asked for, running or shown, nor over a shown suggestion.
     if (this.generation || this.inline?.shown || (this.gate.live !== null && this.gate.live !== this.inline?.id)) return;
     this.clearInline();
-    const id = crypto.randomUUID();
+    const id = newRequestId();
     this.gate.expectContext(id);
     this.inline = { id, handle: null, shown: false };
     this.send({ type: 'context-request', id, inline: true });
