@@ -18,6 +18,13 @@ export interface WordCutOptions {
    * follows (1 for the alternatives cycled to, whose first token was forced).
    */
   freeWords?: number;
+  /**
+   * When set, each word after the first cut one needs only this probability
+   * given the words before it (instead of the joint probability of all of
+   * them staying at or above `minConfidence`): the first word decides whether
+   * anything is shown, the rest how far it goes.
+   */
+  nextWordConfidence?: number;
 }
 
 /** What WordCut needs of a token (ContinuationToken has all of it). */
@@ -33,7 +40,10 @@ export class WordCut {
   private text = '';
   /** Length of text that may be shown. */
   private shownLength = 0;
+  /** Probability since the last reset (the suggestion's start, the free words' end, or the last word in per-word mode). */
   private joint = 1;
+  /** Probability of the shown words before the last reset (free words excluded). */
+  private base = 1;
   private words = 0;
   /** Where the word being generated starts in `text`. */
   private wordStart = 0;
@@ -64,7 +74,7 @@ export class WordCut {
     const { text: piece, probability } = token;
     if (token.end) {
       // The text ends here: its last word is whole without a following space.
-      if (this.joint * probability >= this.threshold()) this.confirm(this.text.length, this.joint * probability);
+      if (this.joint * probability >= this.threshold()) this.confirm(this.text.length, this.base * this.joint * probability);
       return this.stop();
     }
     const before = this.joint;
@@ -79,9 +89,13 @@ export class WordCut {
       const wordJoint = i === from ? before * (token.spaceProbability ?? (piece.length > 0 && isSpace(piece[0]) ? 1 : 0)) : this.joint;
       if (this.text[i] === '\n' || wordJoint < this.threshold()) return this.stop();
       const hasWord = i > this.wordStart;
-      this.confirm(i + 1, wordJoint);
+      this.confirm(i + 1, this.base * wordJoint);
       if (hasWord) this.words++;
-      if (hasWord && this.words === (this.opts.freeWords ?? 0)) this.joint = i === from ? probability : 1;
+      const free = this.opts.freeWords ?? 0;
+      if (hasWord && (this.words === free || (this.opts.nextWordConfidence !== undefined && this.words > free))) {
+        if (this.words > free) this.base *= wordJoint;
+        this.joint = i === from ? probability : 1;
+      }
       this.wordStart = i + 1;
       if (this.words >= this.opts.maxWords || findSentenceEnd(this.text.slice(0, i + 1), Math.max(0, i - 1)) >= 0) return this.stop();
     }
@@ -90,7 +104,10 @@ export class WordCut {
   }
 
   private threshold(): number {
-    return this.words < (this.opts.freeWords ?? 0) ? 0 : this.opts.minConfidence;
+    const free = this.opts.freeWords ?? 0;
+    if (this.words < free) return 0;
+    if (this.words === free || this.opts.nextWordConfidence === undefined) return this.opts.minConfidence;
+    return this.opts.nextWordConfidence;
   }
 
   private confirm(length: number, joint: number): void {
