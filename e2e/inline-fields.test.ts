@@ -116,6 +116,22 @@ describe.each(KINDS)('inline suggestions in a $name', ({ path, selector }) => {
     await page.close();
   });
 
+  it('Ctrl+→ accepts one word and keeps the rest shown; Esc dismisses and changes nothing', async () => {
+    const page = await open();
+    await page.keyboard.type(' propose');
+    const ghost = await inlineGhost(page);
+    const word = /^\s*\S+/.exec(ghost)![0];
+    await page.keyboard.press('Control+ArrowRight');
+    expect(await value(page)).toBe(`In this paper, we propose${word}`);
+    if (word !== ghost) {
+      await expect.poll(() => ghostLocator(page).textContent()).toBe(ghost.slice(word.length));
+      await page.keyboard.press('Escape');
+      await expect.poll(() => ghostLocator(page).count()).toBe(0);
+      expect(await value(page)).toBe(`In this paper, we propose${word}`);
+    }
+    await page.close();
+  });
+
   it('fast typing never shows a stale suggestion', async () => {
     await setInlineSettings(h, { enabled: true, minConfidence: 0.05, pauseMs: 600 });
     try {
