@@ -227,6 +227,20 @@ describe('GenerationRouter', () => {
     await Promise.all([first.ended, second.ended]);
     expect(outcomes).toEqual(['first:superseded', 'second:done:true']);
     expect(router.activeFields).toEqual([]);
+
+    // A suggestion (at most one per tab) takes no Generate's place in the per-tab cap, nor is refused by it.
+    const third = sink('third');
+    router.suggest(request('We propose'), third);
+    const generations = ['g1', 'g2', 'g3'].map((f) => {
+      const r = recorder();
+      router.start(req(`1:0:${f}`, 'Attention is'), r.sink);
+      return r;
+    });
+    const fourth = sink('fourth');
+    router.suggest(request('We propose a'), fourth);
+    await Promise.all([third.ended, fourth.ended, ...generations.map((g) => g.ended)]);
+    for (const g of generations) expect(g.errors).toEqual([]);
+    expect(outcomes.slice(2)).toEqual(['third:superseded', 'fourth:done:true']);
   });
 
   it('keeps the prefix cache per origin: another site never reuses it', async () => {

@@ -82,6 +82,12 @@ interface Job {
   controller: AbortController;
   /** Set once the sink must hear nothing more. */
   silenced: boolean;
+  /**
+   * Counts toward MAX_JOBS_PER_TAB. Suggestions do not: a tab has at most one
+   * (one field key per tab, the newest supersedes), so they cannot flood, and
+   * a suggestion in flight must not take a Generate's place.
+   */
+  capped: boolean;
   /** Runs the job on the engine; resolves to what delivers its result. */
   work(engine: Engine, progress: () => void): Promise<() => void>;
 }
@@ -106,7 +112,7 @@ export class GenerationRouter {
   }
 
   start(request: RouteRequest, sink: GenerationSink): { cancel(): void } {
-    return this.enqueue(request, sink, async (engine, job, progress) => {
+    return this.enqueue(request, sink, true, async (engine, job, progress) => {
       const { options, adjustments } = fitToModel(request.options, modelLimits(engine.info));
       const runner = request.testFault && this.options.faultyEngine ? this.options.faultyEngine(request.testFault, engine) : engine;
       const result = await runner.generate(request.prompt, options, {
@@ -127,7 +133,7 @@ export class GenerationRouter {
    * generation. An aborted or superseded one delivers nothing.
    */
   suggest(request: SuggestRouteRequest, sink: SuggestionSink): { cancel(): void } {
-    return this.enqueue(request, sink, async (engine, job, progress) => {
+    return this.enqueue(request, sink, false, async (engine, job, progress) => {
       const candidates = await suggest(engine, request.text, {
         settings: request.settings,
         cacheKey: request.cacheKey,
@@ -144,12 +150,13 @@ export class GenerationRouter {
   private enqueue(
     request: Job['request'],
     sink: Job['sink'],
+    capped: boolean,
     work: (engine: Engine, job: Job, progress: () => void) => Promise<() => void>,
   ): { cancel(): void } {
     const previous = this.active.get(request.fieldKey);
     let sameOwner = 0;
-    for (const job of this.active.values()) if (job.request.owner === request.owner && job !== previous) sameOwner++;
-    if (sameOwner >= (this.options.maxJobsPerOwner ?? MAX_JOBS_PER_TAB)) {
+    for (const job of this.active.values()) if (job.capped && job.request.owner === request.owner && job !== previous) sameOwner++;
+    if (capped && sameOwner >= (this.options.maxJobsPerOwner ?? MAX_JOBS_PER_TAB)) {
       sink.error('busy', BUSY_MESSAGE);
       return { cancel: () => undefined };
     }
@@ -158,7 +165,7 @@ export class GenerationRouter {
       if (!previous.silenced) previous.sink.error('superseded', SUPERSEDED_MESSAGE);
       previous.silenced = true;
     }
-    const job: Job = { request, sink, controller: new AbortController(), silenced: false, work: (engine, progress) => work(engine, job, progress) };
+    const job: Job = { request, sink, controller: new AbortController(), silenced: false, capped, work: (engine, progress) => work(engine, job, progress) };
     this.active.set(request.fieldKey, job);
     this.queue = this.queue.then(() => this.run(job));
     return {
