@@ -18,7 +18,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codemirrorRoutes, expectTabIsOneUndoStep, finalGhost, notebookPath, shortCompletions } from './codemirror-pages';
-import { launch, type Harness } from './harness';
+import { clickShadowButton, launch, type Harness } from './harness';
 import { pickGenerateMenuItem, pressGenerateShortcut } from './triggers';
 
 const HOST = 'notebook.example.org';
@@ -124,5 +124,18 @@ describe('enabling a site from the popup', () => {
     await finalGhost(cell(page, 1));
     expect(await docs(page), 'a ghost is not in the document').toEqual([initialOf(0) + word, initialOf(1)]);
     await page.close();
+  });
+
+  it('a textarea on the same site gets the plain-field Generate button, which streams after the user text', async () => {
+    const form = await h.openPage(`http://${HOST}:${h.server!.port}/textarea.html`);
+    const field = form.locator('#abstract');
+    await field.click();
+    await field.pressSequentially('We propose a new method');
+    await clickShadowButton(form, 'abstract-autocomplete-ui', /^Generate/);
+    await expect.poll(() => form.locator('abstract-autocomplete-ui').getAttribute('data-last-tokens'), { timeout: 60_000 }).not.toBeNull();
+    const value = await field.inputValue();
+    expect(value.startsWith('We propose a new method')).toBe(true);
+    expect(value.length).toBeGreaterThan('We propose a new method'.length);
+    await form.close();
   });
 });
