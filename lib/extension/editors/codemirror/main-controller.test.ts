@@ -70,6 +70,16 @@ describe('MainController, inline sessions', () => {
     expect(sent.at(-1)).toMatchObject({ type: 'ended', id: 'a2', reason: 'dismissed' });
   });
 
+  it('a key typed before the watcher caught up with the previous one still types through', () => {
+    const { send, ghost, typeAt, press } = setup('We propose');
+    send({ type: 'context-request', id: 'a8', inline: true });
+    send({ type: 'suggestions', id: 'a8', candidates: [' a novel method '], streaming: false });
+    typeAt(' ');
+    // No frame in between: the keydown of the next character comes first.
+    expect(press({ key: 'a' }).defaultPrevented).toBe(false);
+    expect(ghost()).toBe('a novel method ');
+  });
+
   it('a result for text that changed since the request is never shown', () => {
     const { sent, send, ghost, typeAt } = setup('We propose');
     send({ type: 'context-request', id: 'a3', inline: true });

@@ -245,6 +245,8 @@ export class MainController {
   private onKeyDown(e: KeyboardEvent): void {
     const s = this.session;
     if (!s || s.mode === 'native') return; // native mode: the keymap handles keys, the watcher the rest
+    // Catch up first: a character typed just before may not have reached the watcher's frame yet.
+    if (!this.follow(s)) return;
     if (s.kind === 'inline' && !s.ghost.shown) return; // nothing shown: no key is ours
     const action = ghostKeyAction(e);
     if (action === 'ignore') return;
