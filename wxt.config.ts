@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'wxt';
+import { KIND_SCRIPTS } from './lib/extension/editors/kinds';
+import overleaf from './lib/extension/sites/overleaf.site';
 
 /**
  * The test build (`npm run build:test` = `wxt build --mode test`) may also run
@@ -9,6 +11,15 @@ import { defineConfig } from 'wxt';
  * build. lib/extension/manifest.test.ts builds both manifests and checks.
  */
 export const LOCAL_TEST_MATCHES = ['http://127.0.0.1/*', 'http://localhost/*'];
+/**
+ * Test build only: hosts granted as if the user had accepted the permission
+ * prompt (which e2e cannot click): a self-hosted Overleaf
+ * (e2e/overleaf-self-hosted.test.ts), a site enabled from the popup
+ * (e2e/enable-site.test.ts) and the fixture site
+ * (lib/extension/sites/fixture.site.ts), all mapped to local servers.
+ * Granted is not enabled: nothing runs there until the popup adds the site.
+ */
+export const TEST_GRANTED_HOSTS = ['https://overleaf.example.edu/*', 'http://notebook.example.org/*', 'http://fixture.localhost/*'];
 
 /** onnxruntime-web runtime files we ship, once, under `ort/` (no JSEP/WebGPU build). */
 export const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
@@ -32,7 +43,7 @@ export default defineConfig({
       name: 'Abstract Autocomplete',
       description: 'Autocomplete scientific writing with a language model that runs inside your browser.',
       permissions: ['storage', 'offscreen', 'contextMenus', 'activeTab', 'scripting'],
-      host_permissions: ['https://www.overleaf.com/*', 'https://overleaf.com/*', ...(test ? LOCAL_TEST_MATCHES : [])],
+      host_permissions: [...overleaf.origins, ...(test ? [...LOCAL_TEST_MATCHES, ...TEST_GRANTED_HOSTS] : [])],
       // Other sites only after the user opts in from the popup (permissions.request).
       optional_host_permissions: ['*://*/*'],
       commands: {
@@ -63,15 +74,18 @@ export default defineConfig({
     },
     'build:manifestGenerated': (wxt, manifest) => {
       if (!isTestBuild(wxt.config.mode)) return;
-      // The generic content script is registered at run time in production
-      // (opt-in sites); the test build also declares it for local pages.
+      // The plain-field and CodeMirror scripts are registered at run time in
+      // production (opt-in sites); the test build also declares them for local pages.
       manifest.content_scripts ??= [];
-      manifest.content_scripts.push({
-        matches: LOCAL_TEST_MATCHES,
-        js: ['content-scripts/content.js'],
-        all_frames: true,
-        run_at: 'document_idle',
-      });
+      for (const script of [...KIND_SCRIPTS.plain, ...KIND_SCRIPTS.codemirror]) {
+        manifest.content_scripts.push({
+          matches: LOCAL_TEST_MATCHES,
+          js: [script.file],
+          all_frames: true,
+          run_at: script.runAt,
+          ...(script.world === 'MAIN' && { world: 'MAIN' }),
+        });
+      }
     },
   },
 });

@@ -9,7 +9,7 @@
  */
 import type { Frame, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, type Harness } from './harness';
+import { clickShadowButton, launch, type Harness } from './harness';
 
 const STALLED_MESSAGE = 'The model stopped responding and is being restarted. Click Generate to try again.';
 const INTERRUPTED_MESSAGE = 'Generation interrupted: the extension restarted. Click Generate to try again.';
@@ -63,14 +63,17 @@ async function setFault(fault: 'hang' | 'crash' | 'slow' | undefined): Promise<v
   await h.evalInWorker((f) => (f ? chrome.storage.session.set({ testFault: f }) : chrome.storage.session.remove('testFault')), fault ?? '');
 }
 
-const ui = (scope: Page | Frame): Locator => scope.locator('abstract-autocomplete-ui');
+const UI_TAG = 'abstract-autocomplete-ui';
+const ui = (scope: Page | Frame): Locator => scope.locator(UI_TAG);
+/** The button lives in a closed shadow root: click it with the mouse where DevTools says it is. */
+const clickButton = (scope: Page | Frame, name: RegExp) => clickShadowButton('page' in scope ? scope.page() : scope, UI_TAG, name);
 const attr = (scope: Page | Frame, name: string) => ui(scope).getAttribute(name);
 
 async function startIn(scope: Page | Frame, text: string): Promise<Locator> {
   const field = scope.locator('#abstract');
   await field.click();
   await field.pressSequentially(text);
-  await scope.getByRole('button', { name: /Generate/ }).click();
+  await clickButton(scope, /^Generate/);
   return field;
 }
 
@@ -126,13 +129,13 @@ describe('a hung or crashing engine', () => {
     await setFault('hang');
     await page.locator('#abstract').click();
     await page.keyboard.press('Control+End');
-    await page.getByRole('button', { name: /Generate/ }).click();
+    await clickButton(page, /^Generate/);
     await expect.poll(() => attr(page, 'data-last-error'), { timeout: 60_000 }).toBe('engine-stalled');
     expect(await attr(page, 'data-message')).toBe(STALLED_MESSAGE);
     await waitIdle(page);
 
     await setFault('crash');
-    await page.getByRole('button', { name: /Generate/ }).click();
+    await clickButton(page, /^Generate/);
     await expect.poll(() => attr(page, 'data-message'), { timeout: 60_000 }).toMatch(/^The model failed: RuntimeError: memory access out of bounds/);
     expect(await attr(page, 'data-last-error')).toBe('engine-failed');
     // Two failures in a row: the background closed the engine page; the next request makes a new one.
@@ -187,10 +190,10 @@ describe('a killed service worker', () => {
     expect(await field.inputValue()).toBe(kept);
 
     await page.keyboard.press('Control+End');
-    await page.getByRole('button', { name: /Generate/ }).click();
+    await clickButton(page, /^Generate/);
     await expect.poll(async () => (await field.inputValue()).length, { timeout: 60_000 }).toBeGreaterThan(kept.length);
     expect(await h.evalInWorker(() => (globalThis as { aaE2eMark?: number }).aaE2eMark ?? 'fresh')).toBe('fresh');
-    await page.getByRole('button', { name: 'Stop generating' }).click();
+    await clickButton(page, /^Stop generating/);
     await waitIdle(page);
     await page.close();
   });

@@ -11,6 +11,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type Harness } from './harness';
+import { pickGenerateMenuItem } from './triggers';
 import { overleafLaunchOptions, startOverleafServer, type OverleafServer } from './overleaf-server';
 
 const INITIAL = 'We propose a method to';
@@ -45,12 +46,7 @@ const ghostText = (page: Page) => page.locator('.aa-ghost-text').first().textCon
 /** What Chrome calls when the user picks our item after right-clicking the editor. */
 async function rightClickGenerate(page: Page): Promise<unknown> {
   await page.locator('.cm-content').click({ button: 'right' });
-  const url = page.url();
-  return h.evalInWorker(async (u) => {
-    const test = (globalThis as any).__aaTest;
-    const tab = (await chrome.tabs.query({})).find((t) => t.url === u)!;
-    return test.onContextMenuClicked({ menuItemId: test.CONTEXT_MENU_ID, editable: true, frameId: 0, pageUrl: u }, tab);
-  }, url);
+  return pickGenerateMenuItem(h, page);
 }
 
 /** Waits until the Overleaf run is over and checks the document was never touched meanwhile. */

@@ -15,7 +15,7 @@ let finder: string;
 
 beforeAll(async () => {
   const out = await build({
-    entryPoints: [join(ROOT, 'lib/extension/overleaf/find-editor-view.ts')],
+    entryPoints: [join(ROOT, 'lib/extension/editors/codemirror/find-editor-view.ts')],
     bundle: true,
     format: 'iife',
     globalName: '__findView',

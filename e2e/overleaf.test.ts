@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { expectTabIsOneUndoStep } from './codemirror-pages';
 import { launch, setTestPace, type Harness } from './harness';
 import { overleafLaunchOptions, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
 
@@ -132,12 +133,7 @@ describe('Overleaf variants', () => {
     // The ghost is a decoration inside the editor content, still not in the document.
     expect(await page.evaluate(() => !!(window as any).__cm.contentDOM.querySelector('.aa-ghost'))).toBe(true);
     expect(await docText(page)).toBe(INITIAL);
-    await page.keyboard.press('Tab');
-    expect(await docText(page)).toBe(INITIAL + ghost);
-    await page.keyboard.type('Q');
-    await page.keyboard.press('Control+z');
-    await page.keyboard.press('Control+z');
-    expect(await docText(page)).toBe(INITIAL);
+    await expectTabIsOneUndoStep(page, () => docText(page), INITIAL, ghost);
     await page.close();
   });
 

@@ -1,19 +1,20 @@
 /**
- * Overleaf, MAIN world: reaches the page's CodeMirror EditorView (which the
- * isolated world cannot see) to read the text before the caret and to show /
- * accept ghost completions. No extension APIs here; it only does what the
- * isolated script asks through the bridge (lib/extension/overleaf/bridge.ts).
- * document_start so the `UNSTABLE_editor:extensions` listener is in place
- * before Overleaf creates its editor.
+ * Overleaf, MAIN world: the codemirror kind's MAIN-world script plus
+ * Overleaf's `UNSTABLE_editor:extensions` hook. document_start so the hook's
+ * listener is in place before Overleaf creates its editor. No extension APIs
+ * here; it only does what the isolated script asks through the bridge.
  */
-import { installMainWorld } from '@/lib/extension/overleaf/main-world';
-import { OVERLEAF_MATCHES } from '@/lib/extension/overleaf/matches';
+import { installMainWorld } from '@/lib/extension/editors/codemirror/main-world';
+import { createOverleafHook } from '@/lib/extension/editors/overleaf/page-hook';
+import overleaf from '@/lib/extension/sites/overleaf.site';
+import { siteMatches } from '@/lib/extension/sites/site';
 
 export default defineContentScript({
-  matches: OVERLEAF_MATCHES,
+  matches: siteMatches(overleaf),
   world: 'MAIN',
   runAt: 'document_start',
   main() {
-    installMainWorld(window);
+    const hook = createOverleafHook(window);
+    installMainWorld(window, hook.access, hook.install);
   },
 });

@@ -1,27 +1,17 @@
 /**
- * Overleaf, ISOLATED world: the Generate button, the keyboard command, and
- * the link to the background (generation client). Talks to the MAIN-world
- * script only through the validated bridge (lib/extension/overleaf/bridge.ts).
+ * Overleaf, ISOLATED world: the codemirror kind's isolated script with
+ * Overleaf's wording. Declared for overleaf.com (sites/overleaf.site.ts);
+ * registered at run time for self-hosted Overleaf domains (site-access.ts).
  */
-import { IsolatedController } from '@/lib/extension/overleaf/isolated-controller';
-import { OVERLEAF_MATCHES } from '@/lib/extension/overleaf/matches';
-import { ContentRequest, parseMessage, type ContentResponse } from '@/lib/extension/protocol';
+import { installIsolatedWorld } from '@/lib/extension/editors/codemirror/isolated-world';
+import { OVERLEAF_KIND } from '@/lib/extension/editors/overleaf/kind';
+import overleaf from '@/lib/extension/sites/overleaf.site';
+import { siteMatches } from '@/lib/extension/sites/site';
 
 export default defineContentScript({
-  matches: OVERLEAF_MATCHES,
+  matches: siteMatches(overleaf),
   runAt: 'document_idle',
   main() {
-    const controller = new IsolatedController(window);
-    controller.start();
-    chrome.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (r: ContentResponse) => void) => {
-      // Only our background can message a content script; still, parse before acting.
-      if (sender.id !== chrome.runtime.id) return;
-      const parsed = parseMessage(ContentRequest, raw);
-      if (!parsed.ok || parsed.data.type !== 'trigger-generate') return; // 'ping' is for the generic script
-      const editor = controller.focusedEditor();
-      if (!editor) return; // Focus is not in an Overleaf editor: leave it to the generic script.
-      controller.generate(editor);
-      sendResponse({ ok: true });
-    });
+    installIsolatedWorld(window, OVERLEAF_KIND);
   },
 });

@@ -49,6 +49,14 @@ describe('manifest', () => {
     expect(generic).toEqual([]);
   });
 
+  it('production bundles neither the fixture site nor the hosts the test build grants', () => {
+    for (const testOnly of ['fixture.localhost', 'notebook.example.org']) {
+      const found = spawnSync('grep', ['-rl', testOnly, join(outDir, 'chrome-mv3')], { encoding: 'utf8' });
+      expect(found.stdout, `${testOnly} in the production build`).toBe('');
+      expect(spawnSync('grep', ['-rl', testOnly, join(outDir, 'chrome-mv3-test')], { encoding: 'utf8' }).stdout, 'the test build has it').not.toBe('');
+    }
+  });
+
   it('test build adds local pages for e2e tests and the demo', () => {
     expect(test.host_permissions).toEqual(expect.arrayContaining(LOCAL));
     const generic = (test.content_scripts ?? []).find((c) => c.js?.includes('content-scripts/content.js'));

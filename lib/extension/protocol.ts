@@ -75,10 +75,12 @@ export const MAX_ENGINE_FAILURES = 2;
 
 /** Longest prompt we forward; longer prompts keep their tail (the text right before the caret). */
 export const MAX_PROMPT_CHARS = 4000;
+/** Said when there is no text before the caret; nothing is sent. */
+export const EMPTY_PROMPT_MESSAGE = 'Type some text first';
 /** Field ids are opaque strings chosen by the content script. */
 const FieldId = z.string().min(1).max(200);
 
-export const GENERATION_SOURCES = ['button', 'context-menu', 'command', 'popup', 'overleaf'] as const;
+export const GENERATION_SOURCES = ['button', 'context-menu', 'command', 'popup', 'overleaf', 'codemirror'] as const;
 export type GenerationSource = (typeof GENERATION_SOURCES)[number];
 
 // ---------------------------------------------------------------------------
@@ -91,17 +93,34 @@ export const GenerateRequest = z.object({
   /** Identifies the field inside the sender's frame; a new request for the same field cancels the old one. */
   fieldId: FieldId,
   /** Text before the caret. The client already trims it to MAX_PROMPT_CHARS. */
-  prompt: z.string().min(1, 'Type some text first').max(MAX_PROMPT_CHARS),
+  prompt: z.string().min(1, EMPTY_PROMPT_MESSAGE).max(MAX_PROMPT_CHARS),
   source: z.enum(GENERATION_SOURCES).default('button'),
 });
 export type GenerateRequest = z.input<typeof GenerateRequest>;
+
+/** True when a client message failed only for want of a prompt: the user's slip (`empty-prompt`), not a `bad-request`. */
+export function isEmptyPromptIssue(issue: z.core.$ZodIssue | undefined): boolean {
+  return issue?.code === 'too_small' && issue.path.length === 1 && issue.path[0] === 'prompt';
+}
 
 /** Client → background on the same port: stop now (disconnecting does the same). */
 export const CancelRequest = z.object({ type: z.literal('cancel') });
 /** "I am still here": background → client and background → engine while a generation runs. */
 export const KeepaliveMessage = z.object({ type: z.literal('keepalive') });
 
-export const ClientPortMessage = z.discriminatedUnion('type', [GenerateRequest, CancelRequest]);
+/**
+ * Inline suggestion (as you type): the alternative first message on a
+ * GENERATE_PORT. The background adds the inline settings and keys the job by
+ * tab, so a tab's newest suggestion request supersedes its older ones.
+ */
+export const SuggestRequest = z.object({
+  type: z.literal('suggest'),
+  /** Text before the caret, already trimmed to MAX_PROMPT_CHARS. */
+  text: z.string().min(1, 'Type some text first').max(MAX_PROMPT_CHARS),
+});
+export type SuggestRequest = z.input<typeof SuggestRequest>;
+
+export const ClientPortMessage = z.discriminatedUnion('type', [GenerateRequest, SuggestRequest, CancelRequest]);
 export type ClientPortMessage = z.input<typeof ClientPortMessage>;
 
 export const STOP_REASONS = ['eos', 'max_tokens', 'sentence_end', 'aborted'] as const;
@@ -141,8 +160,18 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Most candidates one suggestion carries, and the longest candidate text. */
+export const MAX_CANDIDATES = 5;
+const MAX_CANDIDATE_CHARS = 1000;
+export const Candidate = z.object({ text: z.string().max(MAX_CANDIDATE_CHARS), confidence: z.number().min(0).max(1) });
+export type Candidate = z.infer<typeof Candidate>;
+
 /** Background → client on a GENERATE_PORT. */
 export const ServerPortMessage = z.discriminatedUnion('type', [
+  /** Inline suggestion: the ghost text so far (its first word as soon as it is decided). */
+  z.object({ type: z.literal('ghost'), text: z.string().max(MAX_CANDIDATE_CHARS) }),
+  /** Inline suggestion, final: the ghost first, then the alternatives; [] = show nothing. Ends the Port. */
+  z.object({ type: z.literal('suggested'), candidates: z.array(Candidate).max(MAX_CANDIDATES) }),
   /** The engine is loading the model (first use or after an idle unload). */
   z.object({ type: z.literal('loading') }),
   /** A piece of generated text, in order. */
@@ -156,7 +185,6 @@ export type ServerPortMessage = z.infer<typeof ServerPortMessage>;
 
 /** Shown when a Port disconnects (or falls silent) without a done/error: MV3 stopped the service worker. */
 export const INTERRUPTED_MESSAGE = 'Generation interrupted: the extension restarted. Click Generate to try again.';
-export const EMPTY_PROMPT_MESSAGE = 'Type some text first';
 export const EXTENSION_RELOADED_MESSAGE = 'The extension was updated or reloaded. Reload this page to use it again.';
 export const BUSY_MESSAGE = `This tab already has ${MAX_JOBS_PER_TAB} generations waiting. Wait for one to finish, then try again.`;
 export const STALLED_MESSAGE = 'The model stopped responding and is being restarted. Click Generate to try again.';
@@ -194,7 +222,24 @@ export const EngineGenerateRequest = z.object({
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 
-export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, CancelRequest, KeepaliveMessage]);
+/**
+ * Background → offscreen, first message of an inline-suggestion job.
+ * `settings` is validated by the offscreen document with the inline
+ * settings' own schema (lib/suggest/inline-settings.ts).
+ */
+export const EngineSuggestRequest = z.object({
+  type: z.literal('engine:suggest'),
+  /** `tab<id>:suggest`: one suggestion at a time per tab, the newest wins. */
+  fieldKey: z.string().min(1).max(400),
+  owner: z.string().min(1).max(100),
+  cacheKey: z.string().min(1).max(600),
+  text: z.string().min(1).max(MAX_PROMPT_CHARS),
+  settings: z.record(z.string(), z.unknown()),
+  idleUnloadMinutes: z.number().nonnegative(),
+});
+export type EngineSuggestRequest = z.infer<typeof EngineSuggestRequest>;
+
+export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, EngineSuggestRequest, CancelRequest, KeepaliveMessage]);
 export type EnginePortClientMessage = z.infer<typeof EnginePortClientMessage>;
 /** Offscreen → background on an engine job: same shapes the background relays to the client. */
 export const EnginePortServerMessage = ServerPortMessage;
@@ -271,10 +316,10 @@ export type ContentResponse = z.infer<typeof ContentResponse>;
 export function parseMessage<T extends z.ZodType>(
   schema: T,
   value: unknown,
-): { ok: true; data: z.infer<T> } | { ok: false; error: string } {
+): { ok: true; data: z.infer<T> } | { ok: false; error: string; issue?: z.core.$ZodIssue } {
   const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return { ok: false, error: `${where}${issue?.message ?? 'invalid message'}` };
+  return { ok: false, error: `${where}${issue?.message ?? 'invalid message'}`, issue };
 }

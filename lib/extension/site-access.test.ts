@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
+import overleaf from './sites/overleaf.site';
+import { defineSite } from './sites/site';
 import { ALL_SITES, GENERIC_SCRIPT, OVERLEAF_MAIN_SCRIPT, originPattern, overleafDomainPattern, parseSites, planRegistrations, readSites, sitesItem, syncRegistrations } from './site-access';
 
 describe('site opt-in', () => {
@@ -31,10 +33,42 @@ describe('site opt-in', () => {
       ],
       ['https://a.example/*', 'https://www.overleaf.com/*'],
     );
-    expect(plan).toHaveLength(1);
+    expect(plan.map((p) => p.id)).toEqual(['aa-generic', 'aa-codemirror-main', 'aa-codemirror']);
     expect(plan[0]).toMatchObject({ id: 'aa-generic', js: [GENERIC_SCRIPT], matches: ['https://a.example/*'], allFrames: true });
-    // The generic button stays off Overleaf, which has its own script.
-    expect(plan[0]!.excludeMatches).toContain('https://www.overleaf.com/*');
+    // The generic button and the CodeMirror scripts stay off Overleaf, which has its own scripts.
+    for (const p of plan) expect(p.excludeMatches).toContain('https://www.overleaf.com/*');
+  });
+
+  it('an enabled site also gets CodeMirror 6 support: the MAIN-world script and its isolated partner, in all frames', () => {
+    const plan = planRegistrations([{ pattern: 'https://hub.example/*', kind: 'generic' }], ['https://hub.example/*'], []);
+    expect(plan.find((p) => p.id === 'aa-codemirror-main')).toMatchObject({
+      js: ['content-scripts/codemirror-main.js'], world: 'MAIN', matches: ['https://hub.example/*'], allFrames: true,
+    });
+    expect(plan.find((p) => p.id === 'aa-codemirror')).toMatchObject({ js: ['content-scripts/codemirror.js'], matches: ['https://hub.example/*'] });
+    expect(plan.find((p) => p.id === 'aa-codemirror')!.world).toBeUndefined();
+  });
+
+  it('a self-hosted Overleaf is kept free of the plain-field and CodeMirror scripts even with "all sites" on', () => {
+    const plan = planRegistrations(
+      [{ pattern: ALL_SITES, kind: 'generic' }, { pattern: 'https://tex.uni.example/*', kind: 'overleaf' }],
+      [ALL_SITES],
+      [],
+    );
+    for (const id of ['aa-generic', 'aa-codemirror-main', 'aa-codemirror']) {
+      expect(plan.find((p) => p.id === id)!.excludeMatches).toContain('https://tex.uni.example/*');
+    }
+    expect(plan.find((p) => p.id === 'aa-overleaf')!.excludeMatches).toBeUndefined();
+  });
+
+  it('a built-in site gets its editor kind once its origins are granted; one declared in the manifest is not registered again', () => {
+    const sites = [
+      defineSite({ name: 'notebooks', origins: ['https://nb.example/*'], path: '/lab/*', editor: 'codemirror' }),
+      defineSite({ name: 'declared', origins: ['https://d.example/*'], editor: 'overleaf', declaredInManifest: true }),
+    ];
+    expect(planRegistrations([], [], sites)).toEqual([]);
+    const plan = planRegistrations([], ['https://nb.example/*', 'https://d.example/*'], sites);
+    expect(plan.map((p) => p.id)).toEqual(['aa-codemirror-main', 'aa-codemirror']);
+    expect(plan[0]).toMatchObject({ matches: ['https://nb.example/lab/*'], excludeMatches: ['https://d.example/*'] });
   });
 
   it('"all sites" registers one script for every site', () => {
@@ -47,10 +81,11 @@ describe('site opt-in', () => {
     const main = plan.find((p) => p.js?.includes(OVERLEAF_MAIN_SCRIPT))!;
     expect(main).toMatchObject({ world: 'MAIN', runAt: 'document_start', matches: ['https://tex.uni.example/project/*'] });
     expect(plan).toHaveLength(2);
+    expect(plan.map((p) => p.id)).toEqual(['aa-overleaf-main', 'aa-overleaf']);
   });
 
   it('nothing opted in → nothing registered', () => {
-    expect(planRegistrations([], ['https://www.overleaf.com/*'])).toEqual([]);
+    expect(planRegistrations([], ['https://www.overleaf.com/*'], [overleaf])).toEqual([]);
   });
 
   it('stores opted-in sites in local storage', async () => {
@@ -115,8 +150,8 @@ describe('opt-in sites read from storage', () => {
     const registered = fakeScripting(['https://a.example/*', 'https://evil.example:99/*']);
     await fakeBrowser.storage.local.set({ optInSites: [{ pattern: 'https://a.example/*', kind: 'generic' }, { pattern: 'https://evil.example:99/*', kind: 'generic' }] });
     const plan = await syncRegistrations();
-    expect(plan.map((p) => p.matches)).toEqual([['https://a.example/*']]);
-    expect([...registered.keys()]).toEqual(['aa-generic']);
+    for (const p of plan) expect(p.matches).toEqual(['https://a.example/*']);
+    expect([...registered.keys()]).toEqual(['aa-generic', 'aa-codemirror-main', 'aa-codemirror']);
     expect(await sitesItem.getValue()).toEqual([{ pattern: 'https://a.example/*', kind: 'generic' }]);
   });
 

@@ -1,5 +1,6 @@
 /**
- * Opt-in sites: where the Generate button may appear beyond Overleaf.
+ * Opt-in sites: where the Generate button may appear beyond Overleaf, and
+ * the run-time registrations of every site's editor kind (lib/extension/sites/).
  *
  * The refined-github / webext-dynamic-content-scripts pattern: the popup asks
  * for an optional host permission (`permissions.request`, needs the click's
@@ -11,6 +12,9 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
+import { KIND_SCRIPTS, PLAIN_SCRIPT, type EditorKind } from './editors/kinds';
+import { SITES, OVERLEAF_SITE } from './sites';
+import { siteMatches, type SiteDefinition } from './sites/site';
 
 export type SiteKind = 'generic' | 'overleaf';
 
@@ -23,12 +27,9 @@ export interface SiteEntry {
 export const ALL_SITES = '*://*/*';
 /** Registered script ids start with this, so we never touch other registrations. */
 export const SCRIPT_ID_PREFIX = 'aa-';
-export const GENERIC_SCRIPT = 'content-scripts/content.js';
-/** Files of the Overleaf path (entrypoints/overleaf*.content.ts), for self-hosted Overleaf domains. */
-export const OVERLEAF_ISOLATED_SCRIPT = 'content-scripts/overleaf.js';
-export const OVERLEAF_MAIN_SCRIPT = 'content-scripts/overleaf-main.js';
-/** Overleaf pages already have their own script from the manifest; the generic one stays off them. */
-const OVERLEAF_EXCLUDES = ['https://www.overleaf.com/*', 'https://overleaf.com/*'];
+/** The plain-field script, also injected by the context menu / shortcut on sites not opted into. */
+export const GENERIC_SCRIPT = PLAIN_SCRIPT;
+export const OVERLEAF_MAIN_SCRIPT = KIND_SCRIPTS.overleaf.find((s) => s.world === 'MAIN')!.file;
 
 /** Raw storage: read it through `readSites`, which drops what is not a valid entry. */
 export const sitesItem = storage.defineItem<SiteEntry[]>('local:optInSites', { fallback: [], version: 1 });
@@ -96,44 +97,57 @@ export function overleafDomainPattern(input: string): { ok: true; pattern: strin
 
 type Registration = Browser.scripting.RegisteredContentScript;
 
-/** Pure: which content scripts should be registered for these entries, given what permission allows. */
-export function planRegistrations(entries: SiteEntry[], grantedOrigins: string[]): Registration[] {
+/**
+ * Which pages each editor kind runs on:
+ * - a site the user enabled ("this site", "all sites") gets the plain-field
+ *   and the CodeMirror scripts;
+ * - a self-hosted Overleaf domain gets the Overleaf scripts on its project pages;
+ * - a built-in site (sites/*.site.ts) gets its kind, once its origins are
+ *   granted, unless its own entrypoints declare it in the manifest.
+ * Pages of Overleaf-kind sites are excluded from the plain and CodeMirror
+ * scripts, so one editor never gets two buttons.
+ */
+function kindMatches(entries: SiteEntry[], sites: SiteDefinition[], allowed: (origin: string) => boolean): Record<EditorKind, string[]> {
+  const matches: Record<EditorKind, string[]> = { plain: [], codemirror: [], overleaf: [] };
+  for (const e of entries) {
+    if (!allowed(e.pattern)) continue;
+    if (e.kind === 'generic') matches.plain.push(e.pattern), matches.codemirror.push(e.pattern);
+    else matches.overleaf.push(...siteMatches({ origins: [e.pattern], path: OVERLEAF_SITE.path }));
+  }
+  for (const site of sites) {
+    if (site.declaredInManifest || !site.origins.every(allowed)) continue;
+    matches[site.editor].push(...siteMatches(site));
+  }
+  return matches;
+}
+
+function overleafOrigins(entries: SiteEntry[], sites: SiteDefinition[]): string[] {
+  const selfHosted = entries.filter((e) => e.kind === 'overleaf').map((e) => e.pattern);
+  return [...sites.filter((s) => s.editor === 'overleaf').flatMap((s) => s.origins), ...selfHosted];
+}
+
+/** Pure: which content scripts should be registered for these entries and sites, given what permission allows. */
+export function planRegistrations(entries: SiteEntry[], grantedOrigins: string[], sites: SiteDefinition[] = SITES): Registration[] {
   const granted = new Set(grantedOrigins);
   const allowed = (pattern: string) => granted.has(pattern) || granted.has(ALL_SITES);
-  const generic = entries.filter((e) => e.kind === 'generic' && allowed(e.pattern)).map((e) => e.pattern);
-  const overleaf = entries.filter((e) => e.kind === 'overleaf' && allowed(e.pattern)).map((e) => e.pattern);
+  const byKind = kindMatches(entries, sites, allowed);
+  const excludes = [...new Set(overleafOrigins(entries, sites))].sort();
   const plan: Registration[] = [];
-  if (generic.length > 0) {
-    const matches = generic.includes(ALL_SITES) ? [ALL_SITES] : [...new Set(generic)].sort();
-    plan.push({
-      id: `${SCRIPT_ID_PREFIX}generic`,
-      js: [GENERIC_SCRIPT],
-      matches,
-      excludeMatches: [...OVERLEAF_EXCLUDES, ...overleaf],
-      allFrames: true,
-      runAt: 'document_idle',
-      persistAcrossSessions: true,
-    });
-  }
-  if (overleaf.length > 0) {
-    const matches = [...new Set(overleaf)].sort().map((p) => p.replace(/\/\*$/, '/project/*'));
-    plan.push(
-      {
-        id: `${SCRIPT_ID_PREFIX}overleaf-main`,
-        js: [OVERLEAF_MAIN_SCRIPT],
+  for (const kind of Object.keys(byKind) as EditorKind[]) {
+    if (byKind[kind].length === 0) continue;
+    const matches = byKind[kind].includes(ALL_SITES) ? [ALL_SITES] : [...new Set(byKind[kind])].sort();
+    for (const script of KIND_SCRIPTS[kind]) {
+      plan.push({
+        id: `${SCRIPT_ID_PREFIX}${script.id}`,
+        js: [script.file],
         matches,
-        world: 'MAIN',
-        runAt: 'document_start',
+        ...(kind !== 'overleaf' && { excludeMatches: excludes }),
+        ...(script.world === 'MAIN' && { world: 'MAIN' as const }),
+        ...(script.allFrames && { allFrames: true }),
+        runAt: script.runAt,
         persistAcrossSessions: true,
-      },
-      {
-        id: `${SCRIPT_ID_PREFIX}overleaf`,
-        js: [OVERLEAF_ISOLATED_SCRIPT],
-        matches,
-        runAt: 'document_idle',
-        persistAcrossSessions: true,
-      },
-    );
+      });
+    }
   }
   return plan;
 }
