@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { WordCut, type CutToken } from './word-cut';
 
 /** Feeds tokens until the cut stops; returns what it shows and how many tokens it took. */
-function run(tokens: CutToken[], minConfidence: number, maxWords = 10, freeWords = 0, nextWordConfidence?: number) {
-  const cut = new WordCut({ minConfidence, maxWords, freeWords, nextWordConfidence });
+function run(tokens: CutToken[], minConfidence: number, maxWords = 10, freeWords = 0, nextWordConfidence?: number, lengthBonus?: number) {
+  const cut = new WordCut({ minConfidence, maxWords, freeWords, nextWordConfidence, lengthBonus });
   let used = 0;
   for (const t of tokens) {
     used++;
@@ -93,6 +93,20 @@ describe('WordCut', () => {
     ];
     expect(run(alt, 0.4, 10, 1, 0.3).shown).toBe(' models are used ');
     expect(run(alt, 0.7, 10, 1, 0.3).shown).toBe(' models ');
+  });
+
+  it('with a length bonus, a candidate that saves more characters passes at a lower probability', () => {
+    const long: CutToken[] = [
+      { text: ' representation', probability: 0.3, spaceProbability: 1 },
+      { text: ' learning', probability: 0.9, spaceProbability: 1 },
+      { text: ' is', probability: 0.9, spaceProbability: 1 },
+    ];
+    // " representation " saves 16 - 1 = 15 characters: its cut is 0.5 · (4 / 18) ≈ 0.11.
+    expect(run(long, 0.5).shown).toBe('');
+    expect(run(long, 0.5, 10, 0, undefined, 3).shown).toBe(' representation learning ');
+    // A one-letter completion gets no bonus: "s " saves 1 character, cut 0.5.
+    const short: CutToken[] = [{ text: 's', probability: 0.45, spaceProbability: 1 }, { text: ' are', probability: 0.9, spaceProbability: 1 }];
+    expect(run(short, 0.5, 1, 0, undefined, 3).shown).toBe('');
   });
 
   it('a stricter cut shows a prefix of what a looser one shows', () => {
