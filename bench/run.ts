@@ -350,6 +350,10 @@ if (existsSync(doc)) {
 }
 log(`done in ${result.wall_s} s → bench/results/latest.json`);
 
+// Per-keystroke cost of inline suggestions in Node, with its own table and results file.
+log('typing cost (bench/typing-cost.ts)');
+execFileSync('npx', ['tsx', 'bench/typing-cost.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });
+
 // The long soak: reliability over many generations, with its own table and results file.
 log('soak (bench/soak.ts)');
 execFileSync('npx', ['tsx', 'bench/soak.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });

@@ -13,6 +13,7 @@ import { createContextMenu, onCommand, onContextMenuClicked } from '@/lib/extens
 import type { PortLike } from '@/lib/extension/ports';
 import { BackgroundRequest, ENGINE_PORT, GENERATE_PORT, parseMessage, type EngineGenerateRequest, type EngineStatus } from '@/lib/extension/protocol';
 import { loadSettings } from '@/lib/extension/settings';
+import { loadInlineSettings } from '@/lib/extension/inline-settings-store';
 import { syncRegistrations } from '@/lib/extension/site-access';
 
 /** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
@@ -50,7 +51,7 @@ export default defineBackground(() => {
     if (port.name !== GENERATE_PORT) return;
     // Test build: e2e proves a page's synthetic click opens no generation.
     if (import.meta.env.MODE === 'test') (globalThis as { __aaTest?: { generatePorts: number } }).__aaTest!.generatePorts++;
-    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, connectEngine, testPaceMs, testFault });
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, loadInlineSettings, connectEngine, testPaceMs, testFault });
   });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {

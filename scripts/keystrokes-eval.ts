@@ -5,7 +5,9 @@
  * the ghost is branch 0 whatever the count). Last two stdout lines:
  * keystroke_saving and suggestion_precision. docs/INLINE.md defines them.
  *
- * --sweep 0.2,0.3,… [--sweep-words 4,6]: calibration. Each position's greedy
+ * --sweep 0.2,0.3,… [--sweep-words 4,6] [--sweep-next 0.1,0.2,…]: calibration
+ * (--sweep-next adds rows with a per-word cut after the first word, WordCut's
+ * nextWordConfidence, to the joint-cut rows). Each position's greedy
  * tokens are generated once, with the most permissive setting, and every
  * setting's cut is replayed on them (a stricter cut stops on a prefix of the
  * same tokens), so a sweep costs about one run. Prints one table row per setting.
@@ -42,6 +44,9 @@ export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void
       threads: { type: 'string' },
       sweep: { type: 'string' },
       'sweep-words': { type: 'string' },
+      'sweep-next': { type: 'string' },
+      'sweep-mid': { type: 'string' },
+      'sweep-bonus': { type: 'string' },
     },
   });
   if (!values.data) throw new UsageError('--data FILE is required');
@@ -49,12 +54,15 @@ export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void
   if (limit < 1) throw new UsageError('--limit must be at least 1');
   const sweep = listFlag('sweep', values.sweep);
   const sweepWords = listFlag('sweep-words', values['sweep-words']) ?? [DEFAULT_INLINE_SETTINGS.maxWords];
+  const sweepNext = listFlag('sweep-next', values['sweep-next']) ?? [];
+  const sweepMid = listFlag('sweep-mid', values['sweep-mid']) ?? [];
+  const sweepBonus = listFlag('sweep-bonus', values['sweep-bonus']) ?? [];
   const abstracts = await readAbstracts(values.data, limit);
   // One thread by default: the extension's offscreen document is not cross-origin isolated.
   const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { threads: integerFlag('threads', values.threads) ?? 1 });
   stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${abstracts.length} abstracts, ${engine.info.threads} thread(s)`);
   try {
-    if (sweep) await runSweep(engine, abstracts, sweep, sweepWords);
+    if (sweep) await runSweep(engine, abstracts, sweep, sweepWords, { nexts: sweepNext, mids: sweepMid, bonuses: sweepBonus });
     else await runDefault(engine, abstracts);
   } finally {
     await engine.dispose();
@@ -95,15 +103,35 @@ async function runDefault(engine: Engine, abstracts: string[]): Promise<void> {
 }
 
 
-async function runSweep(engine: Engine, abstracts: string[], confidences: number[], words: number[]): Promise<void> {
-  const loosest = parseInlineSettings({ minConfidence: Math.min(...confidences), maxWords: Math.max(...words) });
-  const rows = new Map<string, { conf: number; words: number; tally: WriterTally }>();
-  for (const w of words) for (const c of confidences) rows.set(`${c}/${w}`, { conf: c, words: w, tally: emptyTally() });
+type SweepRow = { conf: number; words: number; next?: number; mid?: number; bonus?: number; tally: WriterTally };
+
+async function runSweep(
+  engine: Engine,
+  abstracts: string[],
+  confidences: number[],
+  words: number[],
+  { nexts, mids, bonuses }: { nexts: number[]; mids: number[]; bonuses: number[] },
+): Promise<void> {
+  const loosest = parseInlineSettings({ minConfidence: Math.min(...confidences, ...mids), maxWords: Math.max(...words) });
+  // A joint cut at c lets each later word through whenever its own probability is >= c, so a per-word cut at
+  // the smallest of all values stops after every row's cut.
+  const loosestNext = nexts.length > 0 ? Math.min(...nexts, ...confidences, ...mids) : undefined;
+  const rows = new Map<string, SweepRow>();
+  for (const w of words) {
+    for (const c of confidences) {
+      rows.set(`${c}/${w}`, { conf: c, words: w, tally: emptyTally() });
+      for (const n of nexts) rows.set(`${c}/${w}/${n}`, { conf: c, words: w, next: n, tally: emptyTally() });
+      // A different cut when the caret is inside a word (completing it) than after a space (guessing the next word).
+      for (const m of mids) rows.set(`${c}/${w}/mid${m}`, { conf: c, words: w, mid: m, tally: emptyTally() });
+      for (const k of bonuses) rows.set(`${c}/${w}/bonus${k}`, { conf: c, words: w, bonus: k, tally: emptyTally() });
+    }
+  }
   for (let i = 0; i < abstracts.length; i++) {
     const memo = new Map<number, CutToken[]>();
     const record = async (typed: string): Promise<CutToken[]> => {
       const tokens: CutToken[] = [];
-      const cut = new WordCut({ minConfidence: loosest.minConfidence, maxWords: loosest.maxWords });
+      // A smaller K lowers every cut (see WordCutOptions.lengthBonus), so the smallest one records enough for all.
+      const cut = new WordCut({ minConfidence: loosest.minConfidence, maxWords: loosest.maxWords, nextWordConfidence: loosestNext, lengthBonus: bonuses.length > 0 ? Math.min(...bonuses) : undefined });
       if (typed.trim() === '') return tokens;
       await engine.continuations(
         typed,
@@ -122,17 +150,24 @@ async function runSweep(engine: Engine, abstracts: string[], confidences: number
       const t = await simulateWriter(abstracts[i], async (typed) => {
         let tokens = memo.get(typed.length);
         if (!tokens) memo.set(typed.length, (tokens = await record(typed)));
-        const cut = new WordCut({ minConfidence: row.conf, maxWords: row.words });
+        const midWord = row.mid !== undefined && /\S$/.test(typed);
+        const cut = new WordCut({ minConfidence: midWord ? row.mid! : row.conf, maxWords: row.words, nextWordConfidence: row.next, lengthBonus: row.bonus });
         for (const tok of tokens) if (cut.push(tok)) break;
         return cut.shown;
       });
       addTally(row.tally, t);
     }
     stderr(`[${i + 1}/${abstracts.length}] ${memo.size} positions generated`);
+    // The table so far, so that a long sweep cut short still says something.
+    if (i + 1 < abstracts.length) stderr(sweepTable(rows.values()));
   }
-  console.log('| minConfidence | maxWords | keystroke_saving | suggestion_precision | suggestions per 100 chars |');
-  console.log('|---|---|---|---|---|');
-  for (const r of rows.values()) {
-    console.log(`| ${r.conf} | ${r.words} | ${keystrokeSaving(r.tally).toFixed(3)} | ${suggestionPrecision(r.tally).toFixed(3)} | ${((100 * r.tally.shown) / Math.max(1, r.tally.chars)).toFixed(2)} |`);
+  console.log(sweepTable(rows.values()));
+}
+
+function sweepTable(rows: Iterable<SweepRow>): string {
+  const lines = ['| minConfidence (after a space) | mid-word | maxWords | next word | length bonus K | keystroke_saving | suggestion_precision | suggestions per 100 chars |', '|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    lines.push(`| ${r.conf} | ${r.mid ?? r.conf} | ${r.words} | ${r.next ?? 'joint'} | ${r.bonus ?? '–'} | ${keystrokeSaving(r.tally).toFixed(3)} | ${suggestionPrecision(r.tally).toFixed(3)} | ${((100 * r.tally.shown) / Math.max(1, r.tally.chars)).toFixed(2)} |`);
   }
+  return lines.join('\n');
 }

@@ -9,10 +9,9 @@
 import type { ContinuationCallbacks, ContinuationOptions, ContinuationResult } from './types';
 import { KvCache } from './decoder';
 import type { TokenPool } from './sampler';
-import type { TokenBytes } from './token-bytes';
-import { planTokenHealing, HealingConstraint } from './token-healing';
-import { fitPrompt } from './context-window';
-import { prefill, type GeneratorParts } from './generator';
+import type { GeneratorParts } from './generator-parts';
+import { healingConstraint, promptContext } from './prompt-context';
+import { prefill } from './prefill';
 
 /**
  * Probability of `id` under softmax(row), over `pool` when given (the healing
@@ -31,13 +30,6 @@ export function tokenProbability(row: Float32Array, id: number, pool?: TokenPool
     if (marked?.[i]) markedSum += e;
   }
   return { p: Math.exp(row[id] - max) / sum, markedP: markedSum / sum };
-}
-
-/** 1 for the ids whose bytes start with whitespace. */
-export function spaceStartMask(table: TokenBytes): Uint8Array {
-  const mask = new Uint8Array(table.vocabSize);
-  for (const b of [0x20, 0x0a, 0x09, 0x0d]) for (const id of table.idsStartingWith(b)) mask[id] = 1;
-  return mask;
 }
 
 /** The `k` highest-logit ids (best first, lower id on ties), over `pool` when given, never `exclude`. */
@@ -64,10 +56,8 @@ export async function generateContinuations(
 ): Promise<ContinuationResult> {
   const start = now();
   const { signal, onToken } = callbacks;
-  if (prompt.length === 0) throw new Error('prompt is empty');
-  const fit = fitPrompt(parts.encode(prompt), parts.nPositions, opts.maxNewTokens);
-  const healing = opts.tokenHealing !== false ? planTokenHealing(fit.ids, parts.table) : { contextIds: fit.ids, removed: new Uint8Array(0) };
-  const context = healing.contextIds.length > 0 ? healing.contextIds : [parts.eosTokenId];
+  const ctx = promptContext(parts, prompt, opts.maxNewTokens, opts.tokenHealing !== false);
+  const { context, removed } = ctx;
 
   const prefix = parts.prefixes?.for(callbacks.cacheKey ?? '');
   const reused = prefix ? prefix.adopt(context, true) : 0;
@@ -76,7 +66,6 @@ export async function generateContinuations(
   let tokens = 0;
   let aborted = false;
   let intact = true;
-  const constraintFor = () => (healing.removed.length > 0 ? new HealingConstraint(parts.table, healing.removed, parts.healingPool) : null);
   try {
     intact = false;
     const out = await prefill(parts.decoder, context.slice(reused), cache, fed, parts.prefillChunk, prefix);
@@ -85,10 +74,10 @@ export async function generateContinuations(
     // Kept as a copy: later runs reuse ORT's output buffers.
     const firstRow = out.row(out.seqLength - 1).slice();
     out.dispose();
-    const firstConstraint = constraintFor();
+    const firstConstraint = healingConstraint(parts, ctx);
     const firstPool = firstConstraint?.active ? firstConstraint.allowed() : undefined;
     const firsts = topIds(firstRow, Math.max(1, opts.branches), parts.eosTokenId, firstPool);
-    const spaces = spaceMask(parts.table);
+    const spaces = parts.spaceStarts;
     const firstProbs = firsts.map((id) => tokenProbability(firstRow, id, firstPool, spaces));
 
     for (let b = 0; b < firsts.length && !aborted; b++) {
@@ -100,9 +89,9 @@ export async function generateContinuations(
         cache.truncate(base);
         fed.length = base;
       }
-      const constraint = constraintFor();
+      const constraint = healingConstraint(parts, ctx);
       // Bytes of the backed-off prompt tail that the branch's first tokens re-create, hidden from its text.
-      let skip = healing.removed.length;
+      let skip = removed.length;
       const decoder = new TextDecoder('utf-8');
       let id = firsts[b];
       let { p, markedP: spaceP } = firstProbs[b];
@@ -117,7 +106,7 @@ export async function generateContinuations(
         tokens++;
         const text = bytes.length > 0 ? decoder.decode(bytes, { stream: true }) : '';
         if (onToken({ branch: b, id, text, probability: p, spaceProbability: spaceP, end: false }) === true) break;
-        if (step + 1 >= fit.maxNewTokens) break;
+        if (step + 1 >= ctx.maxNewTokens) break;
         if (signal?.aborted) {
           aborted = true;
           break;
@@ -145,13 +134,6 @@ export async function generateContinuations(
     else if (!intact) prefix.clear();
   }
   return { promptTokens: context.length, reusedPromptTokens: reused, tokens, aborted, totalMs: now() - start };
-}
-
-const masks = new WeakMap<TokenBytes, Uint8Array>();
-function spaceMask(table: TokenBytes): Uint8Array {
-  let mask = masks.get(table);
-  if (!mask) masks.set(table, (mask = spaceStartMask(table)));
-  return mask;
 }
 
 function argmaxOf(row: Float32Array, pool?: TokenPool): number {

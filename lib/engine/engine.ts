@@ -10,8 +10,11 @@ import { parseModelConfig } from './model-config';
 import { configureRuntime, createSession } from './onnx-runtime';
 import { Decoder, KvCache } from './decoder';
 import { TokenSampler } from './sampler';
-import { buildTokenBytes } from './token-bytes';
-import { DEFAULT_PREFILL_CHUNK, generateText, PrefixCaches, type GeneratorParts } from './generator';
+import { buildTokenBytes, spaceStartMask } from './token-bytes';
+import { generateText } from './generator';
+import type { GeneratorParts } from './generator-parts';
+import { DEFAULT_PREFILL_CHUNK } from './prefill';
+import { PrefixCaches } from './prefix-cache';
 import { scoreText } from './scorer';
 import { generateContinuations } from './continuations';
 import { parseSamplingOptions } from './sampling-options';
@@ -76,6 +79,7 @@ export async function loadEngine(source: ModelSource, options: LoadOptions = {})
     table,
     sampler: new TokenSampler(config.vocabSize),
     healingPool: new Int32Array(largestBucket),
+    spaceStarts: spaceStartMask(table),
     eosTokenId: config.eosTokenId,
     nPositions: config.nPositions,
     prefillChunk: chunk,

@@ -119,3 +119,10 @@ export function bytesOfIds(table: TokenBytes, ids: ArrayLike<number>): Uint8Arra
   }
   return out;
 }
+
+/** 1 for the ids whose bytes start with whitespace (a word boundary before them). */
+export function spaceStartMask(table: TokenBytes): Uint8Array {
+  const mask = new Uint8Array(table.vocabSize);
+  for (const b of [0x20, 0x0a, 0x09, 0x0d]) for (const id of table.idsStartingWith(b)) mask[id] = 1;
+  return mask;
+}

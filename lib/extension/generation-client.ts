@@ -21,6 +21,8 @@ import {
   ServerPortMessage,
   parseMessage,
   type BackgroundRequest,
+  type Candidate,
+  type ClientPortMessage,
   type EngineStatus,
   type ErrorCode,
   type GenerationSource,
@@ -68,6 +70,54 @@ export function promptTail(text: string, maxChars = MAX_PROMPT_CHARS): string {
 }
 
 export function startGeneration(request: StartGenerationRequest, handlers: GenerationHandlers): GenerationHandle {
+  const prompt = promptTail(request.prompt);
+  return openStream(prompt, { type: 'generate', fieldId: request.fieldId, prompt, source: request.source ?? 'button' }, handlers.onError, (msg, finish) => {
+    switch (msg.type) {
+      case 'loading':
+        handlers.onLoading?.();
+        break;
+      case 'delta':
+        handlers.onDelta?.(msg.text);
+        break;
+      case 'done':
+        finish();
+        handlers.onDone?.(msg.result);
+        break;
+    }
+  });
+}
+
+export interface SuggestionHandlers {
+  /** The ghost text so far (the first word as soon as it is decided). */
+  onGhost?: (text: string) => void;
+  /** The final candidates, the ghost first; [] = show nothing. */
+  onDone?: (candidates: Candidate[]) => void;
+  onError?: (error: GenerationError) => void;
+}
+
+/** Asks for an inline suggestion for the text before the caret; cancel() as soon as the text changes. */
+export function startSuggestion(textBeforeCaret: string, handlers: SuggestionHandlers): GenerationHandle {
+  const text = promptTail(textBeforeCaret);
+  return openStream(text, { type: 'suggest', text }, handlers.onError, (msg, finish) => {
+    if (msg.type === 'ghost') handlers.onGhost?.(msg.text);
+    if (msg.type === 'suggested') {
+      finish();
+      handlers.onDone?.(msg.candidates);
+    }
+  });
+}
+
+/**
+ * One Port for one request: the shared part of generations and suggestions
+ * (parsing, keepalive silence, disconnect = interrupted, errors). `onMessage`
+ * gets every other valid message and calls `finish` on its final one.
+ */
+function openStream(
+  text: string,
+  first: ClientPortMessage,
+  onError: ((error: GenerationError) => void) | undefined,
+  onMessage: (msg: ServerPortMessage, finish: () => void) => void,
+): GenerationHandle {
   let active = true;
   let port: chrome.runtime.Port | undefined;
   let watchdog: SilenceWatchdog | undefined;
@@ -84,11 +134,10 @@ export function startGeneration(request: StartGenerationRequest, handlers: Gener
   const fail = (error: GenerationError): void => {
     if (!active) return;
     finish();
-    handlers.onError?.(error);
+    onError?.(error);
   };
 
-  const prompt = promptTail(request.prompt);
-  if (prompt.trim().length === 0) {
+  if (text.trim().length === 0) {
     // Report asynchronously so callers can rely on the handle existing first.
     queueMicrotask(() => fail({ code: 'empty-prompt', message: EMPTY_PROMPT_MESSAGE }));
     return handleFor();
@@ -108,23 +157,8 @@ export function startGeneration(request: StartGenerationRequest, handlers: Gener
     if (!parsed.ok) return fail({ code: 'bad-request', message: `Unexpected reply: ${parsed.error}` });
     watchdog?.poke();
     const msg = parsed.data;
-    switch (msg.type) {
-      case 'keepalive':
-        break;
-      case 'loading':
-        handlers.onLoading?.();
-        break;
-      case 'delta':
-        handlers.onDelta?.(msg.text);
-        break;
-      case 'done':
-        finish();
-        handlers.onDone?.(msg.result);
-        break;
-      case 'error':
-        fail({ code: msg.code, message: msg.message });
-        break;
-    }
+    if (msg.type === 'error') return fail({ code: msg.code, message: msg.message });
+    if (msg.type !== 'keepalive') onMessage(msg, finish);
   });
   port.onDisconnect.addListener(() => {
     // Reading lastError keeps Chrome from logging "Unchecked runtime.lastError".
@@ -136,7 +170,7 @@ export function startGeneration(request: StartGenerationRequest, handlers: Gener
     fail({ code: 'interrupted', message: INTERRUPTED_MESSAGE }),
   );
   try {
-    port.postMessage({ type: 'generate', fieldId: request.fieldId, prompt, source: request.source ?? 'button' });
+    port.postMessage(first);
   } catch {
     // The Port closed at once (extension context gone): same as a disconnect.
     queueMicrotask(() => fail({ code: 'interrupted', message: INTERRUPTED_MESSAGE }));

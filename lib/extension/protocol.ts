@@ -108,7 +108,19 @@ export const CancelRequest = z.object({ type: z.literal('cancel') });
 /** "I am still here": background → client and background → engine while a generation runs. */
 export const KeepaliveMessage = z.object({ type: z.literal('keepalive') });
 
-export const ClientPortMessage = z.discriminatedUnion('type', [GenerateRequest, CancelRequest]);
+/**
+ * Inline suggestion (as you type): the alternative first message on a
+ * GENERATE_PORT. The background adds the inline settings and keys the job by
+ * tab, so a tab's newest suggestion request supersedes its older ones.
+ */
+export const SuggestRequest = z.object({
+  type: z.literal('suggest'),
+  /** Text before the caret, already trimmed to MAX_PROMPT_CHARS. */
+  text: z.string().min(1, 'Type some text first').max(MAX_PROMPT_CHARS),
+});
+export type SuggestRequest = z.input<typeof SuggestRequest>;
+
+export const ClientPortMessage = z.discriminatedUnion('type', [GenerateRequest, SuggestRequest, CancelRequest]);
 export type ClientPortMessage = z.input<typeof ClientPortMessage>;
 
 export const STOP_REASONS = ['eos', 'max_tokens', 'sentence_end', 'aborted'] as const;
@@ -148,8 +160,18 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Most candidates one suggestion carries, and the longest candidate text. */
+export const MAX_CANDIDATES = 5;
+const MAX_CANDIDATE_CHARS = 1000;
+export const Candidate = z.object({ text: z.string().max(MAX_CANDIDATE_CHARS), confidence: z.number().min(0).max(1) });
+export type Candidate = z.infer<typeof Candidate>;
+
 /** Background → client on a GENERATE_PORT. */
 export const ServerPortMessage = z.discriminatedUnion('type', [
+  /** Inline suggestion: the ghost text so far (its first word as soon as it is decided). */
+  z.object({ type: z.literal('ghost'), text: z.string().max(MAX_CANDIDATE_CHARS) }),
+  /** Inline suggestion, final: the ghost first, then the alternatives; [] = show nothing. Ends the Port. */
+  z.object({ type: z.literal('suggested'), candidates: z.array(Candidate).max(MAX_CANDIDATES) }),
   /** The engine is loading the model (first use or after an idle unload). */
   z.object({ type: z.literal('loading') }),
   /** A piece of generated text, in order. */
@@ -200,7 +222,24 @@ export const EngineGenerateRequest = z.object({
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 
-export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, CancelRequest, KeepaliveMessage]);
+/**
+ * Background → offscreen, first message of an inline-suggestion job.
+ * `settings` is validated by the offscreen document with the inline
+ * settings' own schema (lib/suggest/inline-settings.ts).
+ */
+export const EngineSuggestRequest = z.object({
+  type: z.literal('engine:suggest'),
+  /** `tab<id>:suggest`: one suggestion at a time per tab, the newest wins. */
+  fieldKey: z.string().min(1).max(400),
+  owner: z.string().min(1).max(100),
+  cacheKey: z.string().min(1).max(600),
+  text: z.string().min(1).max(MAX_PROMPT_CHARS),
+  settings: z.record(z.string(), z.unknown()),
+  idleUnloadMinutes: z.number().nonnegative(),
+});
+export type EngineSuggestRequest = z.infer<typeof EngineSuggestRequest>;
+
+export const EnginePortClientMessage = z.discriminatedUnion('type', [EngineGenerateRequest, EngineSuggestRequest, CancelRequest, KeepaliveMessage]);
 export type EnginePortClientMessage = z.infer<typeof EnginePortClientMessage>;
 /** Offscreen → background on an engine job: same shapes the background relays to the client. */
 export const EnginePortServerMessage = ServerPortMessage;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { WordCut, type CutToken } from './word-cut';
 
 /** Feeds tokens until the cut stops; returns what it shows and how many tokens it took. */
-function run(tokens: CutToken[], minConfidence: number, maxWords = 10, freeWords = 0) {
-  const cut = new WordCut({ minConfidence, maxWords, freeWords });
+function run(tokens: CutToken[], minConfidence: number, maxWords = 10, freeWords = 0, nextWordConfidence?: number, lengthBonus?: number) {
+  const cut = new WordCut({ minConfidence, maxWords, freeWords, nextWordConfidence, lengthBonus });
   let used = 0;
   for (const t of tokens) {
     used++;
@@ -75,6 +75,38 @@ describe('WordCut', () => {
     expect(run(alt, 0.4, 10, 0).shown).toBe('');
     // "models" free; then "are " = 0.6 × 1 ≥ 0.4, "used " = 0.18 < 0.4.
     expect(run(alt, 0.4, 10, 1).shown).toBe(' models are ');
+  });
+
+  it('with a per-word cut, the first word decides whether anything shows and each later word needs only its own probability', () => {
+    // "od " = 0.72 passes 0.7; then "is " = 0.5 × 1, "a " = 0.6, "new " = 0.5 × 1, "one" never ends (no next token).
+    expect(run(tokens, 0.7, 10, 0, 0.55).shown).toBe('od ');
+    expect(run(tokens, 0.7, 10, 0, 0.5).shown).toBe('od is a new ');
+    expect(run(tokens, 0.7, 10, 0, 0.5).confidence).toBeCloseTo(0.72 * 0.5 * 0.6 * 0.5);
+    // The first word still needs minConfidence.
+    expect(run(tokens, 0.8, 10, 0, 0.1).shown).toBe('');
+    // After a forced word, the first cut word is the one after it.
+    const alt: CutToken[] = [
+      { text: ' models', probability: 0.05, spaceProbability: 1 },
+      { text: ' are', probability: 0.6, spaceProbability: 0.9 },
+      { text: ' used', probability: 0.3, spaceProbability: 1 },
+      { text: ' to', probability: 0.9, spaceProbability: 1 },
+    ];
+    expect(run(alt, 0.4, 10, 1, 0.3).shown).toBe(' models are used ');
+    expect(run(alt, 0.7, 10, 1, 0.3).shown).toBe(' models ');
+  });
+
+  it('with a length bonus, a candidate that saves more characters passes at a lower probability', () => {
+    const long: CutToken[] = [
+      { text: ' representation', probability: 0.3, spaceProbability: 1 },
+      { text: ' learning', probability: 0.9, spaceProbability: 1 },
+      { text: ' is', probability: 0.9, spaceProbability: 1 },
+    ];
+    // " representation " saves 16 - 1 = 15 characters: its cut is 0.5 · (4 / 18) ≈ 0.11.
+    expect(run(long, 0.5).shown).toBe('');
+    expect(run(long, 0.5, 10, 0, undefined, 3).shown).toBe(' representation learning ');
+    // A one-letter completion gets no bonus: "s " saves 1 character, cut 0.5.
+    const short: CutToken[] = [{ text: 's', probability: 0.45, spaceProbability: 1 }, { text: ' are', probability: 0.9, spaceProbability: 1 }];
+    expect(run(short, 0.5, 1, 0, undefined, 3).shown).toBe('');
   });
 
   it('a stricter cut shows a prefix of what a looser one shows', () => {

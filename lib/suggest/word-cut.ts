@@ -18,6 +18,20 @@ export interface WordCutOptions {
    * follows (1 for the alternatives cycled to, whose first token was forced).
    */
   freeWords?: number;
+  /**
+   * When set, each word after the first cut one needs only this probability
+   * given the words before it (instead of the joint probability of all of
+   * them staying at or above `minConfidence`): the first word decides whether
+   * anything is shown, the rest how far it goes.
+   */
+  nextWordConfidence?: number;
+  /**
+   * When set (K), a candidate that would save v characters if accepted (its
+   * length minus its words: one Ctrl+→ each) needs only
+   * minConfidence · (K + 1) / (K + v): a long completion that is likely right
+   * is worth showing at a lower probability than a one-letter one.
+   */
+  lengthBonus?: number;
 }
 
 /** What WordCut needs of a token (ContinuationToken has all of it). */
@@ -33,7 +47,10 @@ export class WordCut {
   private text = '';
   /** Length of text that may be shown. */
   private shownLength = 0;
+  /** Probability since the last reset (the suggestion's start, the free words' end, or the last word in per-word mode). */
   private joint = 1;
+  /** Probability of the shown words before the last reset (free words excluded). */
+  private base = 1;
   private words = 0;
   /** Where the word being generated starts in `text`. */
   private wordStart = 0;
@@ -64,7 +81,7 @@ export class WordCut {
     const { text: piece, probability } = token;
     if (token.end) {
       // The text ends here: its last word is whole without a following space.
-      if (this.joint * probability >= this.threshold()) this.confirm(this.text.length, this.joint * probability);
+      if (this.joint * probability >= this.threshold(this.text.length, this.words + 1)) this.confirm(this.text.length, this.base * this.joint * probability);
       return this.stop();
     }
     const before = this.joint;
@@ -77,20 +94,31 @@ export class WordCut {
       // the space (the usual GPT-2 " word"), the word's probability is the one
       // before it times the chance that any word starts here.
       const wordJoint = i === from ? before * (token.spaceProbability ?? (piece.length > 0 && isSpace(piece[0]) ? 1 : 0)) : this.joint;
-      if (this.text[i] === '\n' || wordJoint < this.threshold()) return this.stop();
       const hasWord = i > this.wordStart;
-      this.confirm(i + 1, wordJoint);
+      if (this.text[i] === '\n' || wordJoint < this.threshold(i + 1, this.words + (hasWord ? 1 : 0))) return this.stop();
+      this.confirm(i + 1, this.base * wordJoint);
       if (hasWord) this.words++;
-      if (hasWord && this.words === (this.opts.freeWords ?? 0)) this.joint = i === from ? probability : 1;
+      const free = this.opts.freeWords ?? 0;
+      if (hasWord && (this.words === free || (this.opts.nextWordConfidence !== undefined && this.words > free))) {
+        if (this.words > free) this.base *= wordJoint;
+        this.joint = i === from ? probability : 1;
+      }
       this.wordStart = i + 1;
       if (this.words >= this.opts.maxWords || findSentenceEnd(this.text.slice(0, i + 1), Math.max(0, i - 1)) >= 0) return this.stop();
     }
-    if (this.joint < this.threshold() && this.words >= (this.opts.freeWords ?? 0)) return this.stop();
+    if (this.joint < this.threshold(this.text.length, this.words + 1) && this.words >= (this.opts.freeWords ?? 0)) return this.stop();
     return false;
   }
 
-  private threshold(): number {
-    return this.words < (this.opts.freeWords ?? 0) ? 0 : this.opts.minConfidence;
+  /** The cut for a candidate of `length` characters and `words` words (what accepting it would save). */
+  private threshold(length: number, words: number): number {
+    const free = this.opts.freeWords ?? 0;
+    if (this.words < free) return 0;
+    const base = this.words === free || this.opts.nextWordConfidence === undefined ? this.opts.minConfidence : this.opts.nextWordConfidence;
+    const k = this.opts.lengthBonus;
+    if (k === undefined) return base;
+    const saved = Math.max(1, length - words);
+    return (base * (k + 1)) / (k + saved);
   }
 
   private confirm(length: number, joint: number): void {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type ContinuationToken, type Engine } from '../../lib/engine/index';
-import { PrefixCache } from '../../lib/engine/generator';
+import { PrefixCache } from '../../lib/engine/prefix-cache';
 import { GREEDY, TINY, readReference } from './fixtures';
 
 const ref = readReference();

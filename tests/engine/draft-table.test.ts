@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DraftTable, DraftTableError } from '../../lib/engine/draft-table';
 import { loadEngine, type Engine } from '../../lib/engine/index';
-import { nextDraft } from '../../lib/engine/generator';
+import { nextDraft } from '../../lib/engine/drafting';
 import { GREEDY, TINY, loadFixtureTokenizer, tally } from './fixtures';
 
 const MODEL_CREATION = fileURLToPath(new URL('../../model_creation', import.meta.url));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../lib/engine/index';
-import { PrefixCache, PrefixCaches } from '../../lib/engine/generator';
+import { PrefixCache, PrefixCaches } from '../../lib/engine/prefix-cache';
 import { GREEDY, TINY, readReference } from './fixtures';
 
 const ref = readReference();

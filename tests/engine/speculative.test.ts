@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../lib/engine/index';
 import { KvCache } from '../../lib/engine/decoder';
-import { draftFromHistory } from '../../lib/engine/generator';
+import { draftFromHistory } from '../../lib/engine/drafting';
 import { GREEDY, TINY, openDecoder, readReference, tally } from './fixtures';
 
 

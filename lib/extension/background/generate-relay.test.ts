@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EMPTY_PROMPT_MESSAGE, INTERRUPTED_MESSAGE, KEEPALIVE_INTERVAL_MS, MAX_PROMPT_CHARS } from '../protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
+import { DEFAULT_INLINE_SETTINGS, type InlineSettings } from '../../suggest/inline-settings';
 import { relayGeneration, type RelayDeps } from './generate-relay';
 import { portPair } from '../test-support/port-pair';
 import type { SenderLike } from '../ports';
@@ -21,6 +22,7 @@ function setup(sender: SenderLike, settings: Settings = DEFAULT_SETTINGS as Sett
     runtimeId: ID,
     extensionOrigin: ORIGIN,
     loadSettings: async () => settings,
+    loadInlineSettings: async () => DEFAULT_INLINE_SETTINGS as InlineSettings,
     connectEngine: async () => {
       const [bg, offscreen] = portPair('aa:engine');
       engines.push(offscreen);
@@ -88,6 +90,37 @@ describe('relayGeneration', () => {
     await tick();
     expect(client.received).toEqual([{ type: 'delta', text: ' a' }, expect.objectContaining({ type: 'done' })]);
     expect(client.closed).toBe(true);
+  });
+
+  it('an inline suggestion goes to the engine keyed by tab, with the inline settings, and ends with the candidates', async () => {
+    const inline = { ...DEFAULT_INLINE_SETTINGS, maxWords: 3 } as InlineSettings;
+    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 2, origin: 'https://example.org' }, undefined, { loadInlineSettings: async () => inline });
+    client.postMessage({ type: 'suggest', text: 'We propose' });
+    await tick();
+    const engine = engines[0]!;
+    expect(engine.received[0]).toEqual({
+      type: 'engine:suggest',
+      fieldKey: 'tab4:suggest',
+      owner: 'tab4',
+      cacheKey: 'https://example.org',
+      text: 'We propose',
+      settings: inline,
+      idleUnloadMinutes: 10,
+    });
+    engine.postMessage({ type: 'ghost', text: ' a ' });
+    engine.postMessage({ type: 'suggested', candidates: [{ text: ' a new ', confidence: 0.5 }] });
+    await tick();
+    expect(client.received).toEqual([{ type: 'ghost', text: ' a ' }, { type: 'suggested', candidates: [{ text: ' a new ', confidence: 0.5 }] }]);
+    expect(client.closed).toBe(true);
+  });
+
+  it('an inline suggestion for a site where inline is off gets no candidates and never reaches the engine', async () => {
+    const inline = { ...DEFAULT_INLINE_SETTINGS, sites: { 'https://example.org': false } } as InlineSettings;
+    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0, origin: 'https://example.org' }, undefined, { loadInlineSettings: async () => inline });
+    client.postMessage({ type: 'suggest', text: 'We propose' });
+    await tick();
+    expect(client.received).toEqual([{ type: 'suggested', candidates: [] }]);
+    expect(engines).toHaveLength(0);
   });
 
   it('client disconnect (Stop, tab closed) cancels in the engine', async () => {

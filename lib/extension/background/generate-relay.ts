@@ -16,6 +16,7 @@
 import {
   ClientPortMessage,
   EngineGenerateRequest,
+  type EngineSuggestRequest,
   EnginePortServerMessage,
   INTERRUPTED_MESSAGE,
   isEmptyPromptIssue,
@@ -24,15 +25,18 @@ import {
   type ServerPortMessage,
 } from '../protocol';
 import type { Settings } from '../settings';
+import { inlineEnabledFor, type InlineSettings } from '../../suggest/inline-settings';
 import { samplingFromSettings } from '../settings';
 import { startKeepalive } from '../keepalive';
 import type { PortLike } from '../ports';
-import { classifySender, fieldKeyFor, ownerKeysFor } from './sender-check';
+import { classifySender, fieldKeyFor, ownerKeysFor, suggestKeyFor } from './sender-check';
 
 export interface RelayDeps {
   runtimeId: string;
   extensionOrigin: string;
   loadSettings(): Promise<Settings>;
+  /** Inline-suggestion settings (inline-settings-store.ts); read per request like the sampling settings. */
+  loadInlineSettings(): Promise<InlineSettings>;
   /** Makes sure the offscreen document exists, then connects to it. */
   connectEngine(): Promise<PortLike>;
   /** Test builds only: see EngineGenerateRequest.testPaceMs. */
@@ -111,7 +115,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
         // Engine Port gone; its onDisconnect ends the relay.
       }
     }, deps.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS);
-    const attach = async (request: EngineGenerateRequest, retried: boolean): Promise<void> => {
+    const attach = async (request: EngineGenerateRequest | EngineSuggestRequest, retried: boolean): Promise<void> => {
       const port = await deps.connectEngine();
       if (closed) return port.disconnect();
       engine = port;
@@ -120,11 +124,11 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
       port.onMessage.addListener((rawReply) => {
         const reply = parseMessage(EnginePortServerMessage, rawReply);
         if (!reply.ok) return end({ type: 'error', code: 'engine-failed', message: `Bad engine reply: ${reply.error}` });
-        if (reply.data.type === 'done' || reply.data.type === 'error') {
+        if (reply.data.type === 'done' || reply.data.type === 'suggested' || reply.data.type === 'error') {
           finished = true;
           return end(reply.data);
         }
-        if (reply.data.type === 'delta') streamed = true;
+        if (reply.data.type === 'delta' || reply.data.type === 'ghost') streamed = true;
         // The engine sends no keepalive of its own; ours goes out on the timer above.
         if (reply.data.type !== 'keepalive') send(reply.data);
       });
@@ -141,6 +145,26 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
     };
     const failToStart = (error: unknown) =>
       end({ type: 'error', code: 'engine-failed', message: `Could not start the model: ${(error as Error).message}` });
+    if (message.type === 'suggest') {
+      void (async () => {
+        const [settings, inline] = await Promise.all([deps.loadSettings(), deps.loadInlineSettings()]);
+        // The content script checks the switch too; this is the check a page cannot skip.
+        const origin = sender.kind === 'content' ? sender.origin : undefined;
+        if (origin && !inlineEnabledFor(inline, origin)) return end({ type: 'suggested', candidates: [] });
+        await attach(
+          {
+            type: 'engine:suggest',
+            fieldKey: suggestKeyFor(sender),
+            ...ownerKeysFor(sender),
+            text: message.text,
+            settings: { ...inline },
+            idleUnloadMinutes: settings.idleUnloadMinutes,
+          },
+          false,
+        );
+      })().catch(failToStart);
+      return;
+    }
     void (async () => {
       const settings = await deps.loadSettings();
       const request: EngineGenerateRequest = {

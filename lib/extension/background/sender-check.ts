@@ -34,6 +34,15 @@ export function fieldKeyFor(sender: Exclude<SenderKind, { kind: 'rejected' }>, f
 }
 
 /**
+ * The unit of "newest inline suggestion wins": the whole tab (or our own
+ * pages), whatever frame or editor asked, since the user types in one place
+ * at a time and an older request is stale once a newer one exists.
+ */
+export function suggestKeyFor(sender: Exclude<SenderKind, { kind: 'rejected' }>): string {
+  return sender.kind === 'content' ? `tab${sender.tabId}:suggest` : 'page:suggest';
+}
+
+/**
  * Who a generation belongs to, for the engine: `owner` is the tab (the unit
  * of MAX_JOBS_PER_TAB), `cacheKey` the page's origin (the engine reuses a
  * prefix cache only for the same key, so a page's timing never depends on

@@ -6,7 +6,8 @@
  *
  * | kind       | implementation                 | ghost                          | insert                              |
  * |------------|--------------------------------|--------------------------------|-------------------------------------|
- * | plain      | editors/plain/access.ts        | none: text streams in as typed | execCommand / setRangeText, as text |
+ * | plain      | editors/plain/access.ts        | overlay over the page (ghost.ts);| execCommand / setRangeText, as text |
+ * |            |                                | Generate streams in as typed   | (one native undo step per insert)   |
  * | codemirror | editors/codemirror/access.ts   | overlay at `coordsAtPos`       | one transaction = one undo step     |
  * | overleaf   | editors/overleaf/access.ts     | CodeMirror decoration (page's  | the same transaction + the page's   |
  * |            |                                | own classes), else overlay     | `isolateHistory`                    |
@@ -29,13 +30,15 @@ export interface TextAround {
   after: string;
   /** The caret, in the kind's own unit (document offset for CodeMirror, text offset for plain fields). */
   caret: number;
+  /** True when text is selected (inline suggestions are not asked for then). */
+  selection: boolean;
 }
 
 export interface EditorAccess<E> {
   /** The editor that owns `el` (the focused element, or an event's target), or null. */
   find(el: Element | null): E | null;
   textAround(editor: E, maxChars?: number): TextAround;
-  /** A ghost renderer for `editor`, or null for kinds without ghost text. */
+  /** A ghost renderer for `editor` (inline suggestions, and Generate in CodeMirror), or null when it cannot have one. */
   ghost(editor: E, onAccept: () => void): GhostRenderer | null;
   /**
    * Inserts `text` as text (never HTML) at `at`, the caret that `textAround` or

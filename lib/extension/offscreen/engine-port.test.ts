@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../engine';
 import { DEFAULT_SAMPLING } from '../../engine/sampling-options';
+import { DEFAULT_INLINE_SETTINGS } from '../../suggest/inline-settings';
 import { portPair } from '../test-support/port-pair';
 import { EngineHost } from './engine-host';
 import { serveEnginePort } from './engine-port';
@@ -79,5 +80,22 @@ describe('serveEnginePort', () => {
     }
     await sleep(200);
     expect(orphan.received.length).toBe(seen);
+  });
+
+  it('an inline suggestion ends with its candidates; bad inline settings are refused with the reason', async () => {
+    const [background, offscreen] = portPair('aa:engine');
+    serveEnginePort(offscreen, { router });
+    const request = { type: 'engine:suggest', fieldKey: 'tab9:suggest', owner: 'tab9', cacheKey: 'https://a.example', text: 'We propose a', idleUnloadMinutes: 10 };
+    background.postMessage({ ...request, settings: { ...DEFAULT_INLINE_SETTINGS, minConfidence: 0.05 } });
+    await until(() => types(background.received).includes('suggested'));
+    const final = background.received.at(-1) as { candidates: Array<{ text: string; confidence: number }> };
+    expect(Array.isArray(final.candidates)).toBe(true);
+    expect(types(background.received).every((t) => t === 'loading' || t === 'ghost' || t === 'suggested')).toBe(true);
+
+    const [bad, badOffscreen] = portPair('aa:engine');
+    serveEnginePort(badOffscreen, { router });
+    bad.postMessage({ ...request, settings: { maxWords: 500 } });
+    await until(() => bad.received.length > 0);
+    expect(bad.received[0]).toEqual({ type: 'error', code: 'bad-request', message: 'maxWords must be a whole number from 1 to 20' });
   });
 });

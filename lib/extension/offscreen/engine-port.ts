@@ -8,6 +8,7 @@
  * time, so an orphan would hold up every other field's next request.
  */
 import { parseSamplingOptions } from '../../engine/sampling-options';
+import { parseInlineSettings } from '../../suggest/inline-settings';
 import { silenceWatchdog, type SilenceWatchdog } from '../keepalive';
 import { EnginePortClientMessage, SILENCE_TIMEOUT_MS, parseMessage, type GenerationSummary, type ServerPortMessage } from '../protocol';
 import type { PortLike } from '../ports';
@@ -57,6 +58,41 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
     if (message.type === 'keepalive') return;
     if (message.type === 'cancel') return stop();
     if (handle) return post({ type: 'error', code: 'bad-request', message: 'One generation per port' });
+    const armWatchdog = () =>
+      (watchdog = silenceWatchdog(options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS, () => {
+        stop();
+        try {
+          port.disconnect();
+        } catch {
+          // Already closed.
+        }
+      }));
+    if (message.type === 'engine:suggest') {
+      let settings;
+      try {
+        settings = parseInlineSettings(message.settings);
+      } catch (error) {
+        return post({ type: 'error', code: 'bad-request', message: (error as Error).message });
+      }
+      armWatchdog();
+      const { fieldKey, owner, cacheKey, text, idleUnloadMinutes } = message;
+      handle = options.router.suggest(
+        { fieldKey, owner, cacheKey, text, settings, idleUnloadMinutes },
+        {
+          loading: () => post({ type: 'loading' }),
+          ghost: (ghost) => post({ type: 'ghost', text: ghost }),
+          done: (candidates) => {
+            watchdog?.stop();
+            post({ type: 'suggested', candidates });
+          },
+          error: (code, text) => {
+            watchdog?.stop();
+            post({ type: 'error', code, message: text });
+          },
+        },
+      );
+      return;
+    }
     let sampling;
     try {
       sampling = parseSamplingOptions(message.options);
@@ -82,14 +118,7 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
       clearPaced = paced.clear;
       sink = paced;
     }
-    watchdog = silenceWatchdog(options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS, () => {
-      stop();
-      try {
-        port.disconnect();
-      } catch {
-        // Already closed.
-      }
-    });
+    armWatchdog();
     const { fieldKey, owner, cacheKey, prompt, idleUnloadMinutes, testFault } = message;
     handle = options.router.start({ fieldKey, owner, cacheKey, prompt, options: sampling, idleUnloadMinutes, testFault }, sink);
   });

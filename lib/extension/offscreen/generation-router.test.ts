@@ -9,7 +9,9 @@ import { DEFAULT_SAMPLING, type SamplingAdjustment } from '../../engine/sampling
 import type { Engine, GenerationResult } from '../../engine/types';
 import { BUSY_MESSAGE, STALLED_MESSAGE, type ErrorCode } from '../protocol';
 import { EngineHost } from './engine-host';
-import { GenerationRouter, type GenerationSink, type RouteRequest } from './generation-router';
+import { GenerationRouter, type GenerationSink, type RouteRequest, type SuggestionSink } from './generation-router';
+import { DEFAULT_INLINE_SETTINGS } from '../../suggest/inline-settings';
+import type { Suggestion } from '../../suggest/suggester';
 import { faultyEngine } from './test-faults';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../tests/fixtures/tiny-gpt2');
@@ -196,6 +198,49 @@ describe('GenerationRouter', () => {
     router.start(req('1:0:clamp', 'We propose a'), b.sink);
     await b.ended;
     expect(b.adjustments()).toEqual([]);
+  });
+
+  it('inline suggestions: the newest for a tab supersedes the older, which delivers nothing', async () => {
+    const outcomes: string[] = [];
+    const sink = (name: string): SuggestionSink & { ended: Promise<void> } => {
+      let end!: () => void;
+      const ended = new Promise<void>((r) => (end = r));
+      return {
+        ended,
+        loading: () => undefined,
+        ghost: () => undefined,
+        done: (candidates: Suggestion[]) => {
+          outcomes.push(`${name}:done:${Array.isArray(candidates)}`);
+          end();
+        },
+        error: (code) => {
+          outcomes.push(`${name}:${code}`);
+          end();
+        },
+      };
+    };
+    const request = (text: string) => ({ fieldKey: 'tab1:suggest', owner: 'tab1', cacheKey: 'https://a.example', text, settings: { ...DEFAULT_INLINE_SETTINGS, minConfidence: 0.05 }, idleUnloadMinutes: 10 });
+    const first = sink('first');
+    const second = sink('second');
+    router.suggest(request('We propose a'), first);
+    router.suggest(request('We propose a new'), second);
+    await Promise.all([first.ended, second.ended]);
+    expect(outcomes).toEqual(['first:superseded', 'second:done:true']);
+    expect(router.activeFields).toEqual([]);
+
+    // A suggestion (at most one per tab) takes no Generate's place in the per-tab cap, nor is refused by it.
+    const third = sink('third');
+    router.suggest(request('We propose'), third);
+    const generations = ['g1', 'g2', 'g3'].map((f) => {
+      const r = recorder();
+      router.start(req(`1:0:${f}`, 'Attention is'), r.sink);
+      return r;
+    });
+    const fourth = sink('fourth');
+    router.suggest(request('We propose a'), fourth);
+    await Promise.all([third.ended, fourth.ended, ...generations.map((g) => g.ended)]);
+    for (const g of generations) expect(g.errors).toEqual([]);
+    expect(outcomes.slice(2)).toEqual(['third:superseded', 'fourth:done:true']);
   });
 
   it('keeps the prefix cache per origin: another site never reuses it', async () => {

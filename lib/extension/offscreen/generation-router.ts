@@ -19,6 +19,8 @@
  */
 import { fitToModel, modelLimits, SamplingOptionsError, type SamplingAdjustment } from '../../engine/sampling-options';
 import type { Engine, GenerationResult, SamplingOptions } from '../../engine/types';
+import type { InlineSettings } from '../../suggest/inline-settings';
+import { suggest, type Suggestion } from '../../suggest/suggester';
 import { silenceWatchdog } from '../keepalive';
 import { BUSY_MESSAGE, MAX_ENGINE_FAILURES, MAX_JOBS_PER_TAB, PROGRESS_TIMEOUT_MS, STALLED_MESSAGE, type ErrorCode } from '../protocol';
 import type { EngineHost } from './engine-host';
@@ -29,6 +31,26 @@ export interface GenerationSink {
   delta(text: string): void;
   done(result: GenerationResult, adjustments: SamplingAdjustment[]): void;
   error(code: ErrorCode, message: string): void;
+}
+
+/** Where an inline suggestion's events go (engine-port.ts turns them into Port messages). */
+export interface SuggestionSink {
+  loading(): void;
+  /** The ghost text so far, each time it grows by a word. */
+  ghost(text: string): void;
+  done(candidates: Suggestion[]): void;
+  error(code: ErrorCode, message: string): void;
+}
+
+export interface SuggestRouteRequest {
+  /** One per tab (`tab<id>:suggest`): the newest request supersedes the older. */
+  fieldKey: string;
+  owner: string;
+  cacheKey: string;
+  /** Text before the caret. */
+  text: string;
+  settings: InlineSettings;
+  idleUnloadMinutes: number;
 }
 
 export interface RouteRequest {
@@ -55,11 +77,19 @@ export interface RouterOptions {
 }
 
 interface Job {
-  request: RouteRequest;
-  sink: GenerationSink;
+  request: Pick<RouteRequest, 'fieldKey' | 'owner' | 'idleUnloadMinutes'>;
+  sink: Pick<GenerationSink, 'loading' | 'error'>;
   controller: AbortController;
   /** Set once the sink must hear nothing more. */
   silenced: boolean;
+  /**
+   * Counts toward MAX_JOBS_PER_TAB. Suggestions do not: a tab has at most one
+   * (one field key per tab, the newest supersedes), so they cannot flood, and
+   * a suggestion in flight must not take a Generate's place.
+   */
+  capped: boolean;
+  /** Runs the job on the engine; resolves to what delivers its result. */
+  work(engine: Engine, progress: () => void): Promise<() => void>;
 }
 
 export const SUPERSEDED_MESSAGE = 'Stopped: a newer request for this field replaced it.';
@@ -82,10 +112,51 @@ export class GenerationRouter {
   }
 
   start(request: RouteRequest, sink: GenerationSink): { cancel(): void } {
+    return this.enqueue(request, sink, true, async (engine, job, progress) => {
+      const { options, adjustments } = fitToModel(request.options, modelLimits(engine.info));
+      const runner = request.testFault && this.options.faultyEngine ? this.options.faultyEngine(request.testFault, engine) : engine;
+      const result = await runner.generate(request.prompt, options, {
+        signal: job.controller.signal,
+        cacheKey: request.cacheKey,
+        onDelta: (text) => {
+          progress();
+          if (!job.silenced) sink.delta(text);
+        },
+      });
+      return () => sink.done(result, adjustments);
+    });
+  }
+
+  /**
+   * An inline suggestion (lib/suggest/suggester.ts) through the same queue,
+   * supersede rule, per-tab cap, progress timeout and engine health as a
+   * generation. An aborted or superseded one delivers nothing.
+   */
+  suggest(request: SuggestRouteRequest, sink: SuggestionSink): { cancel(): void } {
+    return this.enqueue(request, sink, false, async (engine, job, progress) => {
+      const candidates = await suggest(engine, request.text, {
+        settings: request.settings,
+        cacheKey: request.cacheKey,
+        signal: job.controller.signal,
+        onUpdate: (ghost) => {
+          progress();
+          if (!job.silenced) sink.ghost(ghost);
+        },
+      });
+      return () => sink.done(candidates);
+    });
+  }
+
+  private enqueue(
+    request: Job['request'],
+    sink: Job['sink'],
+    capped: boolean,
+    work: (engine: Engine, job: Job, progress: () => void) => Promise<() => void>,
+  ): { cancel(): void } {
     const previous = this.active.get(request.fieldKey);
     let sameOwner = 0;
-    for (const job of this.active.values()) if (job.request.owner === request.owner && job !== previous) sameOwner++;
-    if (sameOwner >= (this.options.maxJobsPerOwner ?? MAX_JOBS_PER_TAB)) {
+    for (const job of this.active.values()) if (job.capped && job.request.owner === request.owner && job !== previous) sameOwner++;
+    if (capped && sameOwner >= (this.options.maxJobsPerOwner ?? MAX_JOBS_PER_TAB)) {
       sink.error('busy', BUSY_MESSAGE);
       return { cancel: () => undefined };
     }
@@ -94,7 +165,7 @@ export class GenerationRouter {
       if (!previous.silenced) previous.sink.error('superseded', SUPERSEDED_MESSAGE);
       previous.silenced = true;
     }
-    const job: Job = { request, sink, controller: new AbortController(), silenced: false };
+    const job: Job = { request, sink, controller: new AbortController(), silenced: false, capped, work: (engine, progress) => work(engine, job, progress) };
     this.active.set(request.fieldKey, job);
     this.queue = this.queue.then(() => this.run(job));
     return {
@@ -118,18 +189,7 @@ export class GenerationRouter {
     }
     try {
       if (job.controller.signal.aborted) return;
-      const { options, adjustments } = fitToModel(job.request.options, modelLimits(engine.info));
-      const runner = job.request.testFault && this.options.faultyEngine ? this.options.faultyEngine(job.request.testFault, engine) : engine;
-      const result = await this.withProgressTimeout(job, (progress) =>
-        runner.generate(job.request.prompt, options, {
-          signal: job.controller.signal,
-          cacheKey: job.request.cacheKey,
-          onDelta: (text) => {
-            progress();
-            if (!job.silenced) job.sink.delta(text);
-          },
-        }),
-      );
+      const result = await this.withProgressTimeout(job, (progress) => job.work(engine, progress));
       if (result === STALLED) {
         // Stop it within a step in case it is only very slow; a hung run never looks at the signal.
         job.controller.abort();
@@ -138,7 +198,7 @@ export class GenerationRouter {
         return;
       }
       this.failures = 0;
-      if (!job.silenced) job.sink.done(result, adjustments);
+      if (!job.silenced) result();
     } catch (error) {
       if (!job.silenced) job.sink.error('engine-failed', `The model failed: ${messageOf(error)}. It will be reloaded; click Generate to try again.`);
       // A rejected setting says nothing about the engine's health; anything else may have left its session unusable.

@@ -33,7 +33,7 @@ describe('CodeMirror 6 through the editor contract', () => {
 
   it('text around the caret from the document, not the DOM', () => {
     const view = editor('Hello brave new world', 11);
-    expect(codemirrorAccess.textAround(view as unknown as EditorViewLike, 4)).toEqual({ before: 'rave', after: ' new', caret: 11 });
+    expect(codemirrorAccess.textAround(view as unknown as EditorViewLike, 4)).toEqual({ before: 'rave', after: ' new', caret: 11, selection: false });
   });
 
   it('an insert is one undo step and leaves the caret after the text', () => {

@@ -28,6 +28,7 @@ export const codemirrorAccess: EditorAccess<EditorViewLike> = {
       before: doc.sliceString(Math.max(0, head - maxChars), head),
       after: doc.sliceString(head, Math.min(doc.length, head + maxChars)),
       caret: head,
+      selection: !view.state.selection.main.empty,
     };
   },
   ghost: (view, onAccept) => new OverlayGhost(view, onAccept),

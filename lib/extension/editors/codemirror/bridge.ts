@@ -28,11 +28,14 @@
  *     own choosing, whose completion then goes back into the page.
  */
 import { z } from 'zod';
+import { MAX_CANDIDATES } from '../../protocol';
 
 /** Tag on every bridge message, so unrelated postMessage traffic is ignored cheaply. */
 export const BRIDGE_TAG = 'abstract-autocomplete/overleaf';
 /** Longest context / ghost text carried (prompts are at most MAX_PROMPT_CHARS; completions far shorter). */
 export const MAX_BRIDGE_TEXT = 20_000;
+/** The trigger rules only need to know what follows the caret on its line. */
+export const MAX_LINE_AFTER = 200;
 
 const Channel = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
 const RequestId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
@@ -45,8 +48,20 @@ const toIsolated = { tag: z.literal(BRIDGE_TAG), dir: z.literal('to-isolated') }
 export const ToMainMessage = z.discriminatedUnion('type', [
   /** Binds the MAIN side to this page's channel (first one wins). */
   z.strictObject({ ...toMain, type: z.literal('hello') }),
-  /** Asks for the text before the caret; starts a ghost session `id` at the current caret. */
-  z.strictObject({ ...toMain, type: z.literal('context-request'), id: RequestId }),
+  /**
+   * Asks for the text before the caret; starts a ghost session `id` at the
+   * current caret. `inline`: an as-you-type suggestion (no "…" while it is
+   * computed; refused as busy while another ghost is shown).
+   */
+  z.strictObject({ ...toMain, type: z.literal('context-request'), id: RequestId, inline: z.boolean().optional() }),
+  /** Inline session `id`: its candidates, the ghost first (the first word while `streaming`). */
+  z.strictObject({
+    ...toMain,
+    type: z.literal('suggestions'),
+    id: RequestId,
+    candidates: z.array(Text).max(MAX_CANDIDATES),
+    streaming: z.boolean(),
+  }),
   /** The completion so far (the full text, not a delta); `streaming` false once it is final. */
   z.strictObject({ ...toMain, type: z.literal('ghost'), id: RequestId, text: Text, streaming: z.boolean() }),
   /** Remove the ghost of session `id` (generation failed or was cancelled). */
@@ -70,6 +85,10 @@ export const ToIsolatedMessage = z.discriminatedUnion('type', [
     ok: z.boolean(),
     text: Text,
     mode: z.enum(EDITOR_MODES).optional(),
+    /** Inline requests: the rest of the caret's line (bounded), whether text is selected, whether a ghost is already shown. */
+    after: z.string().max(MAX_LINE_AFTER).optional(),
+    selection: z.boolean().optional(),
+    busy: z.boolean().optional(),
   }),
   /** The ghost of session `id` is gone: accepted in full, dismissed, or the caret moved. */
   z.strictObject({

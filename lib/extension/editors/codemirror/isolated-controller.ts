@@ -5,7 +5,12 @@
  * MAIN world is asked for the text before the caret and sent the completion
  * to show as ghost text. See bridge.ts for the trust reasoning.
  */
-import { doneMessage, startGeneration, type GenerationHandle } from '../../generation-client';
+import { doneMessage, startGeneration, startSuggestion, warmEngine, type GenerationHandle } from '../../generation-client';
+import { loadInlineSettings, watchInlineSettings } from '../../inline-settings-store';
+import { triggerVerdict } from '../../../suggest/trigger';
+import { markInline } from '../inline-marker';
+import { InlineScheduler } from '../inline-scheduler';
+import { ghostKeyAction, inlineKeyIsAskNow } from './keys';
 import { basicModeGenerate } from './basic-generate';
 import { IsolatedGate, newChannel, newRequestId, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
 import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
@@ -23,6 +28,15 @@ export interface CodeMirrorKindConfig {
 }
 /** How long to wait for the MAIN world to answer before using basic mode. */
 const CONTEXT_TIMEOUT_MS = 1500;
+const WARM_INTERVAL_MS = 60_000;
+
+/** The inline suggestion this frame has asked for or shows. */
+interface InlineRequest {
+  id: string;
+  handle: GenerationHandle | null;
+  /** The final candidates are on screen: typing through them is the MAIN side's business. */
+  shown: boolean;
+}
 
 export class IsolatedController {
   private readonly gate = new IsolatedGate(newChannel());
@@ -30,13 +44,28 @@ export class IsolatedController {
   private contextTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeShown = false;
   private container: HTMLElement | null = null;
+  private inline: InlineRequest | null = null;
+  private lastWarm = 0;
   readonly ui: EditorUi;
+  /**
+   * Inline suggestions start only from what this script sees itself: trusted
+   * key presses in an editor (a page cannot forge `isTrusted`), so the bridge
+   * rule "no message starts the model" still holds.
+   */
+  readonly scheduler: InlineScheduler;
 
   constructor(
     private readonly win: Window,
     private readonly config: CodeMirrorKindConfig,
   ) {
     this.ui = new EditorUi(win.document, config.kind, (container) => this.generate(container));
+    this.scheduler = new InlineScheduler(win.location.origin, {
+      fire: () => this.askInline(),
+      cancel: () => {
+        if (!this.inline?.shown) this.clearInline();
+      },
+      off: () => this.clearInline(),
+    });
   }
 
   start(): void {
@@ -47,6 +76,14 @@ export class IsolatedController {
     });
     this.send({ type: 'hello' });
     this.ui.watch();
+    this.win.addEventListener('keydown', (e) => this.onKeyDown(e), true);
+    this.win.addEventListener('mousedown', (e) => e.isTrusted && this.scheduler.cancel(), true);
+    try {
+      void loadInlineSettings().then((settings) => this.scheduler.use(settings), () => undefined);
+      watchInlineSettings((settings) => this.scheduler.use(settings));
+    } catch {
+      // Extension context gone (reloaded extension): inline stays off on this page.
+    }
   }
 
   /** The editor the user is in (focused) or the first one, for the keyboard command. */
@@ -58,6 +95,8 @@ export class IsolatedController {
 
   /** Starts a generation at the caret of `container`'s editor. Call only for trusted user actions. */
   generate(container: HTMLElement | null): void {
+    this.scheduler.cancel();
+    this.clearInline();
     this.stop();
     this.container = container;
     // The MAIN side acts on the focused editor; with several (one per notebook
@@ -85,6 +124,7 @@ export class IsolatedController {
         // The MAIN script started after our hello (script order is not guaranteed).
         return this.send({ type: 'hello' });
       case 'context':
+        if (msg.id === this.inline?.id) return this.suggestFor(msg);
         clearTimeout(this.contextTimer);
         if (!msg.ok) {
           // A page can forge this reply. Basic mode must then not be cancelled by a
@@ -94,6 +134,14 @@ export class IsolatedController {
         }
         return this.run(msg.id, msg.text);
       case 'ended':
+        if (msg.id === this.inline?.id) {
+          this.inline.handle?.cancel();
+          this.inline = null;
+          this.gate.endSession(msg.id);
+          // Accepted (Tab, or typed to its end): the next suggestion follows the next pause.
+          if (msg.reason === 'accepted') this.scheduler.keystroke();
+          return;
+        }
         // Accepted in full or dismissed: stop the model if it is still writing.
         this.gate.endSession(msg.id);
         this.generation?.cancel();
@@ -134,6 +182,79 @@ export class IsolatedController {
         },
       },
     );
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (!e.isTrusted || !(e.target instanceof Element) || !e.target.closest('.cm-content')) return;
+    if (inlineKeyIsAskNow(e)) {
+      if (!this.scheduler.enabled) return;
+      e.preventDefault();
+      this.scheduler.now();
+      return;
+    }
+    const action = ghostKeyAction(e);
+    if (action === 'ignore') return;
+    // Keys that act on a shown ghost (the MAIN side handles them) ask for nothing new.
+    if (this.inline?.shown && action !== 'dismiss') return;
+    if (action === 'dismiss-consume') return this.scheduler.cancel();
+    if (!this.scheduler.enabled) return markInline(e.target, 'off');
+    markInline(e.target, 'typing');
+    if (this.scheduler.enabled && Date.now() - this.lastWarm > WARM_INTERVAL_MS) {
+      this.lastWarm = Date.now();
+      void warmEngine();
+    }
+    this.scheduler.keystroke();
+  }
+
+  /** The pause is over: ask the MAIN side for the text around the caret. */
+  private askInline(): void {
+    // Not while a Generate is asked for, running or shown, nor over a shown suggestion.
+    if (this.generation || this.inline?.shown || (this.gate.live !== null && this.gate.live !== this.inline?.id)) return;
+    this.clearInline();
+    const id = newRequestId();
+    this.gate.expectContext(id);
+    this.inline = { id, handle: null, shown: false };
+    this.send({ type: 'context-request', id, inline: true });
+  }
+
+  private suggestFor(msg: Extract<ToIsolatedMessage, { type: 'context' }>): void {
+    const request = this.inline!;
+    if (!msg.ok || msg.busy) {
+      this.gate.endSession(msg.id);
+      this.inline = null;
+      return;
+    }
+    const editor = this.win.document.activeElement;
+    const verdict = triggerVerdict({ before: msg.text, after: msg.after ?? '', selection: msg.selection });
+    if (!verdict.ok) {
+      markInline(editor, verdict.reason);
+      return this.clearInline();
+    }
+    markInline(editor, 'asked');
+    const { id } = request;
+    const live = () => this.inline === request;
+    request.handle = startSuggestion(msg.text, {
+      onGhost: (text) => live() && this.send({ type: 'suggestions', id, candidates: [text], streaming: true }),
+      onDone: (candidates) => {
+        if (!live()) return;
+        markInline(editor, candidates.length === 0 ? 'nothing' : 'shown');
+        if (candidates.length === 0) return this.clearInline();
+        request.shown = true;
+        this.send({ type: 'suggestions', id, candidates: candidates.map((c) => c.text), streaming: false });
+      },
+      onError: () => {
+        if (live()) this.clearInline();
+      },
+    });
+  }
+
+  /** Stops the inline request and removes its ghost, shown or not. */
+  private clearInline(): void {
+    const request = this.inline;
+    if (!request) return;
+    this.inline = null;
+    request.handle?.cancel();
+    this.endSession(request.id);
   }
 
   private stop(): void {

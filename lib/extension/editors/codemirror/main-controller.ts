@@ -14,27 +14,30 @@
  * the editor scrolls).
  */
 import type { EditorAccess, GhostRenderer } from '../contract';
-import { splitNextWord } from './accept-word';
+import { GhostState } from '../ghost-state';
 import { codemirrorAccess } from './access';
-import { toIsolatedMessage, type EditorMode, type ToIsolatedBody, type ToMainMessage } from './bridge';
+import { MAX_LINE_AFTER, toIsolatedMessage, type EditorMode, type ToIsolatedBody, type ToMainMessage } from './bridge';
 import type { EditorViewLike } from './editor-view';
 import { findEditorView } from './find-editor-view';
 import { isGhostElement } from './ghost-ui';
-import { ghostKeyAction } from './keys';
+import { ghostKeyAction, typedCharacter, type GhostKeyAction } from './keys';
 
 /** Characters before the caret that must stay unchanged for the ghost to stay. */
 const GUARD_CHARS = 64;
 
+/** The keys the native keymap binds (native-ghost.ts). */
+export type NativeKeyAction = Extract<GhostKeyAction, 'accept' | 'accept-word' | 'dismiss-consume' | 'next' | 'previous'>;
+
 interface Session {
   id: string;
+  /** `generate`: a Generate click or the shortcut; `inline`: a suggestion as you type. */
+  kind: 'generate' | 'inline';
   view: EditorViewLike;
   mode: EditorMode;
   renderer: GhostRenderer;
   /** Where the ghost is shown = where the next accepted text goes. */
   caret: number;
-  /** Everything generated so far; `full.slice(consumed)` is what is still shown. */
-  full: string;
-  consumed: number;
+  ghost: GhostState;
   streaming: boolean;
   seenState: unknown;
   guard: string;
@@ -68,9 +71,11 @@ export class MainController {
     if (msg.channel !== this.channel) return;
     switch (msg.type) {
       case 'context-request':
-        return this.start(msg.id);
+        return this.start(msg.id, msg.inline === true);
       case 'ghost':
-        return this.update(msg.id, msg.text, msg.streaming);
+        return this.update(msg.id, [msg.text], msg.streaming, 'generate');
+      case 'suggestions':
+        return this.update(msg.id, msg.candidates, msg.streaming, 'inline');
       case 'dismiss':
         if (this.session?.id === msg.id) this.end(null);
         return;
@@ -86,29 +91,41 @@ export class MainController {
     return this.access.find(this.win.document.activeElement) ?? findEditorView(this.win.document)?.view ?? null;
   }
 
-  private start(id: string): void {
-    this.end('dismissed');
-    const view = this.pickView();
+  private start(id: string, inline: boolean): void {
+    const current = this.session;
+    // A suggestion never replaces a ghost the user is looking at (or a Generate in progress).
+    if (inline && current && (current.kind === 'generate' || current.ghost.shown)) {
+      return this.send({ type: 'context', id, ok: true, text: '', busy: true });
+    }
+    this.end(inline ? null : 'dismissed');
+    // Inline suggestions only for the editor being typed in; Generate may pick the first one.
+    const view = inline ? this.access.find(this.win.document.activeElement) : this.pickView();
     if (!view) {
       this.send({ type: 'context', id, ok: false, text: '' });
       return;
     }
-    const { before: text, caret } = this.access.textAround(view);
+    const { before: text, after, caret, selection } = this.access.textAround(view);
     const renderer = this.access.ghost(view, () => this.accept('all'));
     if (!renderer) return this.send({ type: 'context', id, ok: false, text: '' });
     const mode: EditorMode = renderer.inline ? 'native' : 'overlay';
     this.session = {
       id,
+      kind: inline ? 'inline' : 'generate',
       view,
       mode,
       renderer,
       caret,
-      full: '',
-      consumed: 0,
+      ghost: new GhostState(),
       streaming: true,
       seenState: view.state,
       guard: this.guardAt(view, caret),
     };
+    if (inline) {
+      const line = after.split(/\r?\n/, 1)[0]!.slice(0, MAX_LINE_AFTER);
+      this.send({ type: 'context', id, ok: true, text, mode, after: line, selection });
+      this.watch();
+      return;
+    }
     // A Generate click may have moved focus to the button; Tab must reach the editor.
     if (!view.hasFocus) view.focus();
     renderer.show(caret, '', true);
@@ -116,36 +133,37 @@ export class MainController {
     this.watch();
   }
 
-  private update(id: string, text: string, streaming: boolean): void {
+  private update(id: string, candidates: string[], streaming: boolean, kind: Session['kind']): void {
     const s = this.session;
-    if (!s || s.id !== id) return;
-    s.full = text;
+    if (!s || s.id !== id || s.kind !== kind) return;
+    // A result for text that has changed since it was asked for is never shown.
+    if (!this.follow(s)) return;
+    s.ghost.setCandidates(candidates);
     s.streaming = streaming;
-    const rest = text.slice(s.consumed);
-    if (!rest && !streaming) return this.end(s.consumed > 0 ? 'accepted' : 'dismissed');
-    s.renderer.show(s.caret, rest, streaming);
+    if (!s.ghost.shown && !streaming) return this.end(s.ghost.consumed > 0 ? 'accepted' : 'dismissed');
+    if (!s.ghost.shown && kind === 'inline') return;
+    s.renderer.show(s.caret, s.ghost.shown, streaming);
   }
 
   /** Inserts the whole suggestion or its next word through one editor transaction. */
   private accept(what: 'all' | 'word'): void {
     const s = this.session;
-    if (!s) return;
-    const remaining = s.full.slice(s.consumed);
-    if (!remaining) return;
+    if (!s || !s.ghost.shown) return;
     const { view } = s;
     if (view.state.selection.main.head !== s.caret) return this.end('dismissed');
-    const [word, tail] = splitNextWord(remaining);
-    const text = what === 'all' ? remaining : word;
-    const rest = what === 'all' ? '' : tail;
-    const done = !rest && (what === 'all' || !s.streaming);
+    const text = what === 'all' ? s.ghost.takeAll() : s.ghost.takeWord();
     const to = this.access.insert(view, s.caret, text);
-    s.consumed += text.length;
     s.caret = to;
     s.seenState = view.state;
     s.guard = this.guardAt(view, to);
     // Also stops a still-running generation (the isolated side cancels on "ended").
-    if (done) this.end('accepted');
-    else s.renderer.show(to, rest, s.streaming);
+    if (!s.ghost.shown && (what === 'all' || !s.streaming)) this.end('accepted');
+    else s.renderer.show(to, s.ghost.shown, s.streaming);
+  }
+
+  private cycle(step: 1 | -1): void {
+    const s = this.session;
+    if (s?.ghost.cycle(step)) s.renderer.show(s.caret, s.ghost.shown, s.streaming);
   }
 
   private end(reason: 'accepted' | 'dismissed' | null): void {
@@ -160,18 +178,44 @@ export class MainController {
     return view.state.doc.sliceString(Math.max(0, caret - GUARD_CHARS), caret);
   }
 
+  /**
+   * Brings the session up to date with the editor: typing the characters an
+   * inline ghost shows consumes them (the rest stays, at the new caret); any
+   * other change of the caret or of the text before it ends the session.
+   * Returns false when it ended.
+   */
+  private follow(s: Session): boolean {
+    if (!s.view.dom.isConnected) {
+      this.end('dismissed');
+      return false;
+    }
+    const { state } = s.view;
+    if (state === s.seenState) return true;
+    const { head, empty } = state.selection.main;
+    if (head !== s.caret || this.guardAt(s.view, head) !== s.guard) {
+      const typed = head > s.caret && empty && this.guardAt(s.view, s.caret) === s.guard ? state.doc.sliceString(s.caret, head) : '';
+      if (!(s.kind === 'inline' && s.ghost.type(typed))) {
+        this.end('dismissed');
+        return false;
+      }
+      s.caret = head;
+      s.guard = this.guardAt(s.view, head);
+      if (!s.ghost.shown) {
+        this.end('accepted');
+        return false;
+      }
+      s.renderer.show(head, s.ghost.shown, s.streaming);
+    }
+    s.seenState = state; // e.g. a collaborator's edit further down
+    return true;
+  }
+
   private watch(): void {
     if (this.frame) return;
     const tick = () => {
       this.frame = 0;
       const s = this.session;
-      if (!s) return;
-      if (!s.view.dom.isConnected) return this.end('dismissed');
-      if (s.view.state !== s.seenState) {
-        const head = s.view.state.selection.main.head;
-        if (head !== s.caret || this.guardAt(s.view, head) !== s.guard) return this.end('dismissed');
-        s.seenState = s.view.state; // e.g. a collaborator's edit further down
-      }
+      if (!s || !this.follow(s)) return;
       s.renderer.reposition();
       this.frame = this.win.requestAnimationFrame(tick);
     };
@@ -179,11 +223,12 @@ export class MainController {
   }
 
   /** Keymap entry point for the native extension. */
-  onNativeKey(action: 'accept' | 'accept-word' | 'dismiss-consume', view: EditorViewLike): boolean {
+  onNativeKey(action: NativeKeyAction, view: EditorViewLike): boolean {
     const s = this.session;
     if (!s || s.view !== view) return false;
-    if (action === 'dismiss-consume') this.end('dismissed');
-    else if (s.full.length > s.consumed) this.accept(action === 'accept' ? 'all' : 'word');
+    // An inline session still being computed shows nothing: its keys are the editor's.
+    if (s.kind === 'inline' && !s.ghost.shown) return false;
+    this.act(action);
     return true; // While a ghost is shown (even "…"), Tab must not indent.
   }
 
@@ -191,16 +236,29 @@ export class MainController {
     this.accept('all');
   }
 
+  private act(action: NativeKeyAction): void {
+    if (action === 'dismiss-consume') this.end('dismissed');
+    else if (action === 'next' || action === 'previous') this.cycle(action === 'next' ? 1 : -1);
+    else this.accept(action === 'accept' ? 'all' : 'word');
+  }
+
   private onKeyDown(e: KeyboardEvent): void {
     const s = this.session;
     if (!s || s.mode === 'native') return; // native mode: the keymap handles keys, the watcher the rest
+    // Catch up first: a character typed just before may not have reached the watcher's frame yet.
+    if (!this.follow(s)) return;
+    if (s.kind === 'inline' && !s.ghost.shown) return; // nothing shown: no key is ours
     const action = ghostKeyAction(e);
     if (action === 'ignore') return;
-    if (action === 'dismiss') return this.end('dismissed');
+    if (action === 'dismiss') {
+      // Typing what the ghost shows: the watcher consumes it once the editor has it.
+      const typed = typedCharacter(e);
+      if (s.kind === 'inline' && typed && s.ghost.shown.startsWith(typed)) return;
+      return this.end('dismissed');
+    }
     e.preventDefault();
     e.stopImmediatePropagation();
-    if (action === 'dismiss-consume') this.end('dismissed');
-    else this.accept(action === 'accept' ? 'all' : 'word');
+    this.act(action);
   }
 
   private onMouseDown(e: MouseEvent): void {

@@ -5,7 +5,7 @@
  *  - a StateField of widget decorations shows the ghost text inline at the
  *    caret (decorations are view-only: never in the document, never sent to
  *    collaborators);
- *  - a `Prec.highest` keymap binds Tab / Esc / Ctrl+→ ahead of Overleaf's own
+ *  - a `Prec.highest` keymap binds Tab / Esc / Ctrl+→ (⌥→ on macOS) / Alt+] / Alt+[ ahead of Overleaf's own
  *    bindings, only while a ghost is shown (otherwise it returns false and
  *    the key does what it always did);
  *  - a ViewPlugin tells us which views carry the extension.
@@ -14,6 +14,7 @@
  */
 import type { GhostRenderer } from '../contract';
 import type { EditorViewLike } from '../codemirror/editor-view';
+import type { NativeKeyAction } from '../codemirror/main-controller';
 import { createGhostContent } from '../codemirror/ghost-ui';
 
 /* The exports we use, typed loosely: they come from the page at run time. */
@@ -42,7 +43,7 @@ export function isCodeMirrorExports(value: unknown): value is CodeMirrorExports 
 
 export interface NativeHooks {
   /** A bound key was pressed in `view`; return true if it was handled. */
-  onKey(action: 'accept' | 'accept-word' | 'dismiss-consume', view: EditorViewLike): boolean;
+  onKey(action: NativeKeyAction, view: EditorViewLike): boolean;
   /** The ghost's Accept button was clicked. */
   onAcceptClick(): void;
 }
@@ -112,13 +113,15 @@ export function createNativeSupport(cm: CodeMirrorExports, hooks: NativeHooks): 
     return { destroy: () => views.delete(view) };
   });
 
-  const bind = (action: 'accept' | 'accept-word' | 'dismiss-consume') => (view: EditorViewLike) =>
+  const bind = (action: NativeKeyAction) => (view: EditorViewLike) =>
     hooks.onKey(action, view);
   const keys = cm.Prec.highest(
     cm.keymap.of([
       { key: 'Tab', run: bind('accept') },
-      { key: 'Ctrl-ArrowRight', run: bind('accept-word') },
+      { key: 'Ctrl-ArrowRight', mac: 'Alt-ArrowRight', run: bind('accept-word') },
       { key: 'Escape', run: bind('dismiss-consume') },
+      { key: 'Alt-]', run: bind('next') },
+      { key: 'Alt-[', run: bind('previous') },
     ]),
   );
 

@@ -10,6 +10,7 @@ import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
 import { plainAccess } from './access';
 import { fieldFromEvent, fieldId, focusedField, type Field } from './fields';
 import { GenerateButton } from './generate-button';
+import { PlainInline } from './inline';
 import { StreamInserter, collapseSelectionToEnd } from './insertion';
 
 const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'Fn', 'AltGraph']);
@@ -29,6 +30,7 @@ function userEditMessage(inputType: string): string {
 
 export class GenericController {
   private readonly ui: GenerateButton;
+  readonly inline: PlainInline;
   private field: Field | null = null;
   private contextField: Field | null = null;
   private running: Running | null = null;
@@ -36,6 +38,7 @@ export class GenericController {
 
   constructor(private readonly doc: Document) {
     this.ui = new GenerateButton(doc, { onActivate: () => this.toggle(this.field, 'button') });
+    this.inline = new PlainInline(doc, () => this.generating);
     doc.addEventListener('focusin', (e) => this.onFocusIn(e), true);
     doc.addEventListener('focusout', () => setTimeout(() => this.onFocusOut(), 0), true);
     doc.addEventListener('keydown', (e) => this.onKeyDown(e), true);
@@ -118,6 +121,9 @@ export class GenericController {
   }
 
   private start(field: Field, source: GenerationSource): void {
+    // A Generate replaces any suggestion on screen.
+    this.inline.scheduler.cancel();
+    this.inline.clear();
     collapseSelectionToEnd(field);
     const prompt = plainAccess.textAround(field).before;
     if (!prompt.trim()) {

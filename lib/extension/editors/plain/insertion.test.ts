@@ -333,8 +333,10 @@ describe('plain fields through the editor contract', () => {
   it('text before and after the caret, each capped at maxChars', () => {
     const field = textarea('Hello brave new world');
     field.setSelectionRange(11, 11);
-    expect(plainAccess.textAround(field)).toEqual({ before: 'Hello brave', after: ' new world', caret: 11 });
-    expect(plainAccess.textAround(field, 4)).toEqual({ before: 'rave', after: ' new', caret: 11 });
+    expect(plainAccess.textAround(field)).toEqual({ before: 'Hello brave', after: ' new world', caret: 11, selection: false });
+    expect(plainAccess.textAround(field, 4)).toEqual({ before: 'rave', after: ' new', caret: 11, selection: false });
+    field.setSelectionRange(6, 11);
+    expect(plainAccess.textAround(field).selection).toBe(true);
   });
 
   it('finds the editing host, but not read-only fields or anything inside CodeMirror', () => {
@@ -352,7 +354,15 @@ describe('plain fields through the editor contract', () => {
     expect(plainAccess.find(null)).toBeNull();
   });
 
-  it('has no ghost: completions stream into the field', () => {
-    expect(plainAccess.ghost(textarea('x'), () => undefined)).toBeNull();
+  it('ghost text is an overlay outside the field: showing it never changes the value', () => {
+    const field = textarea('We propose');
+    const ghost = plainAccess.ghost(field, () => undefined)!;
+    ghost.show(10, ' a new method', false);
+    expect(field.value).toBe('We propose');
+    const host = document.querySelector('abstract-autocomplete-ghost');
+    expect(host?.shadowRoot?.querySelector('.aa-ghost-text')?.textContent).toBe(' a new method');
+    expect(field.contains(host)).toBe(false);
+    ghost.clear();
+    expect(document.querySelector('abstract-autocomplete-ghost')).toBeNull();
   });
 });

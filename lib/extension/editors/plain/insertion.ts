@@ -51,6 +51,13 @@ export function collapseSelectionToEnd(field: Field): void {
   }
 }
 
+/** True when text is selected in the field. */
+export function hasSelection(field: Field): boolean {
+  if (isTextarea(field)) return (field.selectionStart ?? 0) !== (field.selectionEnd ?? 0);
+  const selection = selectionFor(field);
+  return !!selection && selection.rangeCount > 0 && !selection.isCollapsed && field.contains(selection.getRangeAt(0).endContainer);
+}
+
 /** The text before and after the caret (the caret is at the end of the text when the field has none). */
 export function textAroundCaret(field: Field): { before: string; after: string } {
   if (isTextarea(field)) {

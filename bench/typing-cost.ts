@@ -1,0 +1,110 @@
+/**
+ * Per-keystroke cost of inline suggestions in Node: an abstract typed one
+ * character at a time, with suggest() (lib/suggest/suggester.ts, default
+ * inline settings) asked before each character, as after a pause at every
+ * keystroke (the worst case: the extension asks only after a pause). Two
+ * requests per keystroke are timed: the ghost text alone (count 1, what a
+ * pause shows first) and the ghost with its alternatives (settings.candidates).
+ * Prints a table and writes bench/results/typing-cost-<date>.json.
+ *   tsx bench/typing-cost.ts [--quick]     (one child process per thread count: ORT fixes threads per process)
+ *   tsx bench/typing-cost.ts --child N     (one measurement, prints RESULT {json})
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEngine } from '../lib/engine/index';
+import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
+import { suggest } from '../lib/suggest/suggester';
+import { TEXT } from './lib/prompts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MODEL_DIR = join(ROOT, 'public/models/abstract-gpt');
+const THREADS = [1, 2];
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+/** The first abstract of the benchmark text (written for the benchmark, not from the corpus); --quick types its first 300 characters. */
+const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
+/** Typing starts after the 6th word, like the simulated writer. */
+const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length + 1;
+
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+async function child(threads: number) {
+  const engine = await loadEngine(MODEL_DIR, { threads });
+  const text = QUICK ? ABSTRACT.slice(0, 300) : ABSTRACT;
+  const ghost: number[] = [];
+  const all: number[] = [];
+  let shown = 0;
+  try {
+    // One untimed request: the first prefill of the page's text is not a keystroke.
+    await suggest(engine, text.slice(0, START), { count: 1, cacheKey: 'bench' });
+    for (let pos = START; pos <= text.length; pos++) {
+      const typed = text.slice(0, pos);
+      let t = performance.now();
+      const [g] = await suggest(engine, typed, { count: 1, cacheKey: 'bench' });
+      ghost.push(performance.now() - t);
+      if (g) shown++;
+      t = performance.now();
+      await suggest(engine, typed, { count: DEFAULT_INLINE_SETTINGS.candidates, cacheKey: 'bench' });
+      all.push(performance.now() - t);
+    }
+  } finally {
+    await engine.dispose();
+  }
+  return {
+    threads,
+    threads_used: engine.info.threads,
+    keystrokes: ghost.length,
+    ghosts_shown: shown,
+    ghost_p50_ms: round(percentile(ghost, 0.5)),
+    ghost_p95_ms: round(percentile(ghost, 0.95)),
+    with_alternatives_p50_ms: round(percentile(all, 0.5)),
+    with_alternatives_p95_ms: round(percentile(all, 0.95)),
+  };
+}
+
+function runChild(threads: number): Promise<any> {
+  return new Promise((ok, fail) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(threads), ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) ok(JSON.parse(line.slice(7)));
+      else fail(new Error(`typing-cost child (${threads} threads) exited ${code}: ${out.slice(-500)}`));
+    });
+  });
+}
+
+const childArg = args.indexOf('--child');
+if (childArg >= 0) {
+  console.log(`RESULT ${JSON.stringify(await child(Number(args[childArg + 1])))}`);
+} else {
+  const rows = [];
+  for (const threads of THREADS) {
+    console.error(`[typing-cost] ${threads} thread(s)`);
+    rows.push(await runChild(threads));
+  }
+  const result = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    settings: { minConfidence: DEFAULT_INLINE_SETTINGS.minConfidence, maxWords: DEFAULT_INLINE_SETTINGS.maxWords, candidates: DEFAULT_INLINE_SETTINGS.candidates },
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+    results: rows,
+  };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `typing-cost-${result.date.replace(/[:]/g, '-').replace(/\..*/, '')}${QUICK ? '-quick' : ''}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nTyping cost in Node (suggest() before each of ${rows[0].keystrokes} keystrokes, bundled model, default inline settings)`);
+  console.log('| threads | ghost p50 ms | ghost p95 ms | ghost + alternatives p50 ms | ghost + alternatives p95 ms | ghosts shown |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.threads_used} | ${r.ghost_p50_ms} | ${r.ghost_p95_ms} | ${r.with_alternatives_p50_ms} | ${r.with_alternatives_p95_ms} | ${r.ghosts_shown} |`);
+  console.log(`→ ${file}`);
+}
