@@ -118,13 +118,13 @@ async function run(h: Harness, projectUrl: string, threads: number) {
       }
       await sleep(1500);
       const cpuAfter = await extensionCpuSeconds(h);
-      const { keys, ghosts } = await page.evaluate('window.__typing');
+      const { keys, ghosts } = (await page.evaluate('window.__typing')) as { keys: number[]; ghosts: Array<{ t: number; doc: string }> };
       const latencies: number[] = [];
-      for (const g of ghosts as Array<{ t: number; doc: string }>) {
-        const key = (keys as number[]).filter((k) => k <= g.t).pop();
+      for (const g of ghosts) {
+        const key = keys.filter((k) => k <= g.t).pop();
         if (key !== undefined) latencies.push(g.t - key - DEFAULT_INLINE_SETTINGS.pauseMs);
       }
-      return { latencies, cpuSeconds: cpuAfter - cpuBefore, keystrokes: (keys as number[]).length };
+      return { latencies, cpuSeconds: cpuAfter - cpuBefore, keystrokes: keys.length };
     } finally {
       await page.close();
     }
