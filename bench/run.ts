@@ -354,6 +354,10 @@ log(`done in ${result.wall_s} s → bench/results/latest.json`);
 log('typing cost (bench/typing-cost.ts)');
 execFileSync('npx', ['tsx', 'bench/typing-cost.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });
 
+// The typing scenario in Chromium (inline suggestions while typing an abstract), with its own table and results file.
+log('typing (bench/typing.ts)');
+execFileSync('npx', ['tsx', 'bench/typing.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });
+
 // The long soak: reliability over many generations, with its own table and results file.
 log('soak (bench/soak.ts)');
 execFileSync('npx', ['tsx', 'bench/soak.ts', ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit' });

@@ -7,6 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../lib/engine/index';
 import { TINY } from './fixtures';
+import { suggest } from '../../lib/suggest/suggester';
+import { keystrokeSaving, simulateWriter, suggestionPrecision } from '../../lib/suggest/simulated-writer';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -138,5 +140,35 @@ describe('eval CLI', () => {
     const r = await run('eval.ts', ['--data', bad, '--model', TINY]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('line 2 has no "abstract" string');
+  });
+});
+
+describe('eval CLI, --metric keystrokes', () => {
+  const text = 'We propose a new method for learning representations of scientific text, and we show that it works well.';
+  const jsonl = join(tmp, 'writer.jsonl');
+  writeFileSync(jsonl, `${JSON.stringify({ title: 't', abstract: text })}\n`);
+
+  it('reads a .jsonl file and ends with the saving and precision the simulated writer gets from suggest()', async () => {
+    const r = await run('eval.ts', ['--metric', 'keystrokes', '--data', jsonl, '--model', TINY]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    for (const key of ['suggestions_per_100_chars', 'latency_p50_ms', 'latency_p95_ms']) expect(lines.some((l) => l.startsWith(`${key}: `))).toBe(true);
+    expect(lines.at(-2)).toMatch(/^keystroke_saving: \d\.\d{4}$/);
+    expect(lines.at(-1)).toMatch(/^suggestion_precision: \d\.\d{4}$/);
+    // The same accounting in this process, through the same suggest() and default settings.
+    const engine = await loadEngine(TINY, { threads: 1 });
+    const tally = await simulateWriter(text, async (typed) => (await suggest(engine, typed, { count: 1, cacheKey: 'writer' }))[0]?.text ?? '');
+    await engine.dispose();
+    expect(lines.at(-2)).toBe(`keystroke_saving: ${keystrokeSaving(tally).toFixed(4)}`);
+    expect(lines.at(-1)).toBe(`suggestion_precision: ${suggestionPrecision(tally).toFixed(4)}`);
+  });
+
+  it('--sweep prints one row per setting; a stricter cut shows fewer suggestions', async () => {
+    const r = await run('eval.ts', ['--metric', 'keystrokes', '--data', jsonl, '--model', TINY, '--sweep', '0.05,0.5']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').filter((l) => /^\| 0\.\d+ \|/.test(l));
+    expect(rows).toHaveLength(2);
+    const perHundred = rows.map((l) => Number(l.split('|').at(-2)));
+    expect(perHundred[1]).toBeLessThanOrEqual(perHundred[0]);
   });
 });

@@ -1,0 +1,177 @@
+/**
+ * The typing scenario in Chromium: an abstract typed at 6 characters per
+ * second into the Overleaf-like test editor (e2e/overleaf-server.ts) with
+ * inline suggestions on (default inline settings), in the built test
+ * extension, at 1 and 2 ORT threads. Reports:
+ *  - pause-to-ghost latency p50/p95: from the end of the typing pause (the
+ *    last keystroke + pauseMs, when the request is sent) to the ghost text on
+ *    screen, over every ghost that appeared (a keystroke that comes first
+ *    cancels the request: those count as not shown);
+ *  - the offscreen document's CPU time per 100 characters typed: user +
+ *    system time of the extension's renderer process (the offscreen document,
+ *    onnxruntime's WASM threads and the idle service worker), from /proc.
+ * Threads: the offscreen document starts onnxruntime with min(4, cores)
+ * threads when cross-origin isolated; each run recreates the document with
+ * navigator.hardwareConcurrency overridden (DevTools Emulation) before the
+ * engine loads, and reads the thread count the engine reports.
+ * Prints a table and writes bench/results/typing-<date>.json.
+ *   tsx bench/typing.ts [--quick]      (prerequisite: npm run build:test)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { launch, ROOT, type Harness } from '../e2e/harness';
+import { setInlineSettings } from '../e2e/inline-helpers';
+import { overleafLaunchOptions, startOverleafServer } from '../e2e/overleaf-server';
+import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
+import { TEXT } from './lib/prompts';
+
+const QUICK = process.argv.includes('--quick');
+const THREADS = [1, 2];
+const CHARS_PER_S = 6;
+const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
+/** The first five words are already in the editor; typing starts with the sixth, like the simulated writer. */
+const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length;
+const TYPED = ABSTRACT.slice(START, QUICK ? START + 200 : undefined);
+const CLOCK_TICKS = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * Records every keydown and every ghost that appears where none was (with the
+ * editor's text then), with performance.now(). A ghost that changes because
+ * the user types through it is the same suggestion, not a new one.
+ */
+const RECORDER = `(() => {
+  const w = window;
+  w.__typing = { keys: [], ghosts: [] };
+  document.addEventListener('keydown', () => w.__typing.keys.push(performance.now()), true);
+  let last = false;
+  const check = () => {
+    const el = document.querySelector('.aa-ghost-text');
+    const ghost = el ? el.textContent || '' : '';
+    const shown = ghost.trim() !== '' && ghost !== '…';
+    if (shown && !last) w.__typing.ghosts.push({ t: performance.now(), doc: w.__cm.state.doc.toString() });
+    last = shown;
+  };
+  new MutationObserver(check).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+})()`;
+
+/** CPU seconds (user + system) of this browser's extension renderer processes. */
+async function extensionCpuSeconds(h: Harness): Promise<number> {
+  let ticks = 0;
+  for (const pid of await h.rendererPids()) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--extension-process')) continue;
+      // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** Closes the offscreen document, creates it again and returns once it answers. */
+async function freshOffscreen(h: Harness): Promise<void> {
+  await h.evalInWorker(async () => {
+    if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
+    await chrome.offscreen.createDocument({ url: 'offscreen.html', reasons: ['WORKERS' as chrome.offscreen.Reason], justification: 'typing benchmark' });
+  });
+  for (let i = 0; i < 100; i++) {
+    const reply = await h.evalInWorker(() => chrome.runtime.sendMessage({ type: 'engine:status', target: 'offscreen' }).catch(() => undefined));
+    if (reply) return;
+    await sleep(100);
+  }
+  throw new Error('the offscreen document did not answer');
+}
+
+async function run(h: Harness, projectUrl: string, threads: number) {
+  await freshOffscreen(h);
+  // The override lives as long as this DevTools session: the whole run happens inside it.
+  const result = await h.withTargetByUrl('offscreen.html', async (send) => {
+    await send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: threads });
+    const page = await h.context.newPage();
+    try {
+      await page.goto(projectUrl);
+      await page.waitForSelector('body[data-ready]');
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      // One pause before timing, so the engine is loaded (with the overridden thread count) and the text prefilled.
+      await page.keyboard.type(' ');
+      await page.keyboard.press('Backspace');
+      await page.locator('[data-abstract-autocomplete="ghost"]').first().waitFor({ timeout: 120_000 }).catch(() => undefined);
+      // Page code as source: tsx's keepNames would wrap named functions in a helper the page lacks.
+      await page.evaluate(RECORDER);
+      const cpuBefore = await extensionCpuSeconds(h);
+      const t0 = Date.now();
+      for (let i = 0; i < TYPED.length; i++) {
+        await page.keyboard.type(TYPED[i]);
+        const wait = t0 + ((i + 1) * 1000) / CHARS_PER_S - Date.now();
+        if (wait > 0) await sleep(wait);
+      }
+      await sleep(1500);
+      const cpuAfter = await extensionCpuSeconds(h);
+      const { keys, ghosts } = (await page.evaluate('window.__typing')) as { keys: number[]; ghosts: Array<{ t: number; doc: string }> };
+      const latencies: number[] = [];
+      for (const g of ghosts) {
+        const key = keys.filter((k) => k <= g.t).pop();
+        if (key !== undefined) latencies.push(g.t - key - DEFAULT_INLINE_SETTINGS.pauseMs);
+      }
+      return { latencies, cpuSeconds: cpuAfter - cpuBefore, keystrokes: keys.length };
+    } finally {
+      await page.close();
+    }
+  });
+  if (!result) throw new Error('the offscreen document is not open');
+  const status: any = await h.evalInWorker(() => chrome.runtime.sendMessage({ type: 'engine:status', target: 'offscreen' }));
+  return {
+    threads,
+    threads_used: status?.threads ?? null,
+    characters: TYPED.length,
+    ghosts_shown: result.latencies.length,
+    pause_to_ghost_p50_ms: round(percentile(result.latencies, 0.5)),
+    pause_to_ghost_p95_ms: round(percentile(result.latencies, 0.95)),
+    offscreen_cpu_ms_per_100_chars: round((1000 * result.cpuSeconds * 100) / TYPED.length),
+  };
+}
+
+const server = await startOverleafServer();
+const h = await launch(overleafLaunchOptions(server));
+const rows = [];
+try {
+  await setInlineSettings(h, { ...DEFAULT_INLINE_SETTINGS, enabled: true });
+  const url = server.projectUrl({ cm: 'new', variant: 'plain', text: ABSTRACT.slice(0, START) });
+  for (const threads of THREADS) {
+    console.error(`[typing] ${threads} thread(s): ${TYPED.length} characters at ${CHARS_PER_S}/s`);
+    rows.push(await run(h, url, threads));
+  }
+  h.assertNoExternalRequests();
+} finally {
+  await h.close();
+  await server.close();
+}
+
+const result = {
+  date: new Date().toISOString(),
+  quick: QUICK,
+  chars_per_s: CHARS_PER_S,
+  settings: DEFAULT_INLINE_SETTINGS,
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+  results: rows,
+};
+const dir = join(ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `typing-${result.date.replace(/[:]/g, '-').replace(/\..*/, '')}${QUICK ? '-quick' : ''}.json`);
+writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+console.log(`\nTyping in Chromium (Overleaf-like editor, ${CHARS_PER_S} characters/s, default inline settings)`);
+console.log('| threads (used) | characters | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`);
+console.log(`→ ${file}`);
