@@ -1,6 +1,8 @@
 /**
  * The typing scenario in Chromium: an abstract typed at 6 characters per
- * second into the Overleaf-like test editor (e2e/overleaf-server.ts) with
+ * second on average (a seeded, human-like rhythm: log-normal inter-key
+ * intervals, longer after a word and after punctuation; bench/lib/typist.ts)
+ * into the Overleaf-like test editor (e2e/overleaf-server.ts) with
  * inline suggestions on (default inline settings), in the built test
  * extension, at 1 and 2 ORT threads. Reports:
  *  - pause-to-ghost latency p50/p95: from the end of the typing pause (the
@@ -25,14 +27,19 @@ import { setInlineSettings } from '../e2e/inline-helpers';
 import { overleafLaunchOptions, startOverleafServer } from '../e2e/overleaf-server';
 import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
 import { TEXT } from './lib/prompts';
+import { typingDelays } from './lib/typist';
 
 const QUICK = process.argv.includes('--quick');
 const THREADS = [1, 2];
 const CHARS_PER_S = 6;
+const SEED = 11;
 const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
 /** The first five words are already in the editor; typing starts with the sixth, like the simulated writer. */
 const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length;
 const TYPED = ABSTRACT.slice(START, QUICK ? START + 200 : undefined);
+const DELAYS = typingDelays(TYPED, { charsPerSecond: CHARS_PER_S, seed: SEED });
+/** Pauses long enough to trigger a request (the last character needs no pause: the run waits after it). */
+const TRIGGERING_PAUSES = DELAYS.slice(0, -1).filter((d) => d > DEFAULT_INLINE_SETTINGS.pauseMs).length;
 const CLOCK_TICKS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (xs: number[], q: number) => {
@@ -111,9 +118,11 @@ async function run(h: Harness, projectUrl: string, threads: number) {
       await page.evaluate(RECORDER);
       const cpuBefore = await extensionCpuSeconds(h);
       const t0 = Date.now();
+      let due = t0;
       for (let i = 0; i < TYPED.length; i++) {
         await page.keyboard.type(TYPED[i]);
-        const wait = t0 + ((i + 1) * 1000) / CHARS_PER_S - Date.now();
+        due += DELAYS[i];
+        const wait = due - Date.now();
         if (wait > 0) await sleep(wait);
       }
       await sleep(1500);
@@ -135,6 +144,7 @@ async function run(h: Harness, projectUrl: string, threads: number) {
     threads,
     threads_used: status?.threads ?? null,
     characters: TYPED.length,
+    pauses_over_trigger: TRIGGERING_PAUSES,
     ghosts_shown: result.latencies.length,
     pause_to_ghost_p50_ms: round(percentile(result.latencies, 0.5)),
     pause_to_ghost_p95_ms: round(percentile(result.latencies, 0.95)),
@@ -162,6 +172,7 @@ const result = {
   date: new Date().toISOString(),
   quick: QUICK,
   chars_per_s: CHARS_PER_S,
+  typist: { seed: SEED, delay_p50_ms: round(percentile(DELAYS, 0.5)), delay_p95_ms: round(percentile(DELAYS, 0.95)) },
   settings: DEFAULT_INLINE_SETTINGS,
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
   results: rows,
@@ -170,8 +181,8 @@ const dir = join(ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `typing-${result.date.replace(/[:]/g, '-').replace(/\..*/, '')}${QUICK ? '-quick' : ''}.json`);
 writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-console.log(`\nTyping in Chromium (Overleaf-like editor, ${CHARS_PER_S} characters/s, default inline settings)`);
-console.log('| threads (used) | characters | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`);
+console.log(`\nTyping in Chromium (Overleaf-like editor, ${CHARS_PER_S} characters/s on average, seed ${SEED}, default inline settings)`);
+console.log('| threads (used) | characters | pauses > trigger | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.pauses_over_trigger} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`);
 console.log(`→ ${file}`);
