@@ -106,8 +106,10 @@ describe.each(KINDS)('inline suggestions in a $name', ({ path, selector }) => {
     const page = await open();
     await page.keyboard.type(' propose');
     const first = await inlineGhost(page);
+    const seen = await watchGhosts(page, 'document.activeElement.value ?? document.activeElement.innerText');
     await page.keyboard.press('Alt+BracketRight');
     await expect.poll(() => ghostLocator(page).textContent()).not.toBe(first);
+    expect(await seen.gaps(), 'the ghost never left the screen while the alternatives loaded').toBe(0);
     const second = (await ghostLocator(page).textContent())!;
     await page.keyboard.press('Tab');
     expect(await value(page)).toBe(`In this paper, we propose${second}`);

@@ -76,12 +76,14 @@ describe.each<CmBuild>(['new', 'old'])('inline suggestions, Overleaf-like page, 
     await page.close();
   });
 
-  it('Alt+] shows a different candidate, Alt+[ the previous one', async () => {
+  it('Alt+] shows a different candidate (the ghost stays while they load), Alt+[ the previous one', async () => {
     const page = await openProject(cm);
     await page.keyboard.type(' propose');
     const first = await inlineGhost(page);
+    const seen = await watchGhosts(page);
     await page.keyboard.press('Alt+BracketRight');
     await expect.poll(() => page.locator('.aa-ghost-text').first().textContent()).not.toBe(first);
+    expect(await seen.gaps(), 'the ghost never left the screen while the alternatives loaded').toBe(0);
     const second = (await page.locator('.aa-ghost-text').first().textContent())!;
     expect(second.trim().split(/\s/)[0]).not.toBe(first.trim().split(/\s/)[0]);
     await page.keyboard.press('Alt+BracketLeft');

@@ -95,10 +95,14 @@ export interface SuggestionHandlers {
   onError?: (error: GenerationError) => void;
 }
 
-/** Asks for an inline suggestion for the text before the caret; cancel() as soon as the text changes. */
-export function startSuggestion(textBeforeCaret: string, handlers: SuggestionHandlers): GenerationHandle {
+/**
+ * Asks for an inline suggestion for the text before the caret; cancel() as
+ * soon as the text changes. `alternatives`: the ghost and the candidates to
+ * cycle to (asked on Alt+] / Alt+[ for the text of a ghost already shown).
+ */
+export function startSuggestion(textBeforeCaret: string, handlers: SuggestionHandlers, alternatives = false): GenerationHandle {
   const text = promptTail(textBeforeCaret);
-  return openStream(text, { type: 'suggest', text }, handlers.onError, (msg, finish) => {
+  return openStream(text, { type: 'suggest', text, ...(alternatives && { alternatives }) }, handlers.onError, (msg, finish) => {
     if (msg.type === 'ghost') handlers.onGhost?.(msg.text);
     if (msg.type === 'suggested') {
       finish();

@@ -112,11 +112,16 @@ export const KeepaliveMessage = z.object({ type: z.literal('keepalive') });
  * Inline suggestion (as you type): the alternative first message on a
  * GENERATE_PORT. The background adds the inline settings and keys the job by
  * tab, so a tab's newest suggestion request supersedes its older ones.
+ * A typing pause asks for the ghost text alone; Alt+] / Alt+[ ask again for
+ * the same text with `alternatives`, which the engine answers from the cache
+ * the first request filled.
  */
 export const SuggestRequest = z.object({
   type: z.literal('suggest'),
   /** Text before the caret, already trimmed to MAX_PROMPT_CHARS. */
   text: z.string().min(1, 'Type some text first').max(MAX_PROMPT_CHARS),
+  /** True: the ghost and the alternatives for cycling (the inline settings' `candidates`); absent: the ghost only. */
+  alternatives: z.boolean().optional(),
 });
 export type SuggestRequest = z.input<typeof SuggestRequest>;
 
@@ -235,6 +240,8 @@ export const EngineSuggestRequest = z.object({
   cacheKey: z.string().min(1).max(600),
   text: z.string().min(1).max(MAX_PROMPT_CHARS),
   settings: z.record(z.string(), z.unknown()),
+  /** Candidates wanted: 1 = the ghost only (a typing pause); more when the user asks to cycle. */
+  count: z.number().int().min(1).max(MAX_CANDIDATES),
   idleUnloadMinutes: z.number().nonnegative(),
 });
 export type EngineSuggestRequest = z.infer<typeof EngineSuggestRequest>;

@@ -92,7 +92,7 @@ describe('relayGeneration', () => {
     expect(client.closed).toBe(true);
   });
 
-  it('an inline suggestion goes to the engine keyed by tab, with the inline settings, and ends with the candidates', async () => {
+  it('an inline suggestion goes to the engine keyed by tab, with the inline settings, for the ghost alone, and ends with the candidates', async () => {
     const inline = { ...DEFAULT_INLINE_SETTINGS, maxWords: 3 } as InlineSettings;
     const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 2, origin: 'https://example.org' }, undefined, { loadInlineSettings: async () => inline });
     client.postMessage({ type: 'suggest', text: 'We propose' });
@@ -105,6 +105,7 @@ describe('relayGeneration', () => {
       cacheKey: 'https://example.org',
       text: 'We propose',
       settings: inline,
+      count: 1,
       idleUnloadMinutes: 10,
     });
     engine.postMessage({ type: 'ghost', text: ' a ' });
@@ -112,6 +113,14 @@ describe('relayGeneration', () => {
     await tick();
     expect(client.received).toEqual([{ type: 'ghost', text: ' a ' }, { type: 'suggested', candidates: [{ text: ' a new ', confidence: 0.5 }] }]);
     expect(client.closed).toBe(true);
+  });
+
+  it('asking for the alternatives (Alt+]) asks the engine for the configured number of candidates', async () => {
+    const inline = { ...DEFAULT_INLINE_SETTINGS, candidates: 4 } as InlineSettings;
+    const { client, engines } = setup({ id: ID, tab: { id: 4 }, frameId: 0, origin: 'https://example.org' }, undefined, { loadInlineSettings: async () => inline });
+    client.postMessage({ type: 'suggest', text: 'We propose', alternatives: true });
+    await tick();
+    expect(engines[0]!.received[0]).toEqual(expect.objectContaining({ type: 'engine:suggest', text: 'We propose', count: 4 }));
   });
 
   it('an inline suggestion for a site where inline is off gets no candidates and never reaches the engine', async () => {

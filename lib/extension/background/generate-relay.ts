@@ -158,6 +158,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
             ...ownerKeysFor(sender),
             text: message.text,
             settings: { ...inline },
+            count: message.alternatives ? inline.candidates : 1,
             idleUnloadMinutes: settings.idleUnloadMinutes,
           },
           false,

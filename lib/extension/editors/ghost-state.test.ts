@@ -50,4 +50,15 @@ describe('GhostState', () => {
     expect(g.shown).toBe(' novel method ');
     expect(new GhostState([]).cycle(1)).toBe(false);
   });
+
+  it('a cycle asked for before the alternatives arrive keeps the ghost, and happens when they do', () => {
+    const g = new GhostState([' novel method ']);
+    expect(g.cycle(-1)).toBe(false);
+    expect(g.shown, 'the ghost stays while the alternatives load').toBe(' novel method ');
+    expect(g.type(' n')).toBe(true);
+    g.setCandidates([' novel method ', ' new approach ', ' simple model ']);
+    expect(g.shown, 'previous, among those that agree with what was typed').toBe('ew approach ');
+    g.setCandidates([' novel method ', ' new approach ']);
+    expect(g.shown, 'the cycle is done once, not at every update').toBe('ew approach ');
+  });
 });

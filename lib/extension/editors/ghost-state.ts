@@ -4,7 +4,9 @@
  * the candidates, which one is shown, and how much of it the user has already
  * typed or accepted. Typing the characters the ghost shows consumes them and
  * keeps the rest; Alt+] / Alt+[ cycle among the candidates that still agree
- * with what was typed since the suggestion appeared.
+ * with what was typed since the suggestion appeared. A typing pause brings
+ * the ghost alone; a cycle asked for before the alternatives arrive is kept
+ * and done when they do (the ghost stays on screen meanwhile).
  */
 import { splitNextWord } from './codemirror/accept-word';
 
@@ -13,6 +15,8 @@ export class GhostState {
   private index = 0;
   /** Text typed or accepted since the suggestion appeared (a prefix of the shown candidate). */
   private typed = '';
+  /** A cycle asked for when there was nothing to cycle to yet. */
+  private pending: 1 | -1 | 0 = 0;
 
   constructor(candidates: string[] = []) {
     this.setCandidates(candidates);
@@ -47,6 +51,9 @@ export class GhostState {
     this.candidates = [...new Set(candidates)].filter((c) => c.length > this.typed.length && c.startsWith(this.typed));
     const keep = shownFull === undefined ? -1 : this.candidates.indexOf(shownFull);
     this.index = keep >= 0 ? keep : 0;
+    const step = this.pending;
+    this.pending = 0;
+    if (step !== 0) this.cycle(step);
   }
 
   /**
@@ -77,7 +84,10 @@ export class GhostState {
     return rest;
   }
 
-  /** Shows the next (+1) or previous (-1) candidate; false when there is no other. */
+  /**
+   * Shows the next (+1) or previous (-1) candidate; false when there is no
+   * other yet, in which case the next setCandidates does the cycle.
+   */
   cycle(step: 1 | -1): boolean {
     const n = this.candidates.length;
     for (let i = 1; i < n; i++) {
@@ -87,6 +97,7 @@ export class GhostState {
         return true;
       }
     }
+    this.pending = step;
     return false;
   }
 }

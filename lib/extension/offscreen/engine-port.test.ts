@@ -85,7 +85,7 @@ describe('serveEnginePort', () => {
   it('an inline suggestion ends with its candidates; bad inline settings are refused with the reason', async () => {
     const [background, offscreen] = portPair('aa:engine');
     serveEnginePort(offscreen, { router });
-    const request = { type: 'engine:suggest', fieldKey: 'tab9:suggest', owner: 'tab9', cacheKey: 'https://a.example', text: 'We propose a', idleUnloadMinutes: 10 };
+    const request = { type: 'engine:suggest', fieldKey: 'tab9:suggest', owner: 'tab9', cacheKey: 'https://a.example', text: 'We propose a', count: 3, idleUnloadMinutes: 10 };
     background.postMessage({ ...request, settings: { ...DEFAULT_INLINE_SETTINGS, minConfidence: 0.05 } });
     await until(() => types(background.received).includes('suggested'));
     const final = background.received.at(-1) as { candidates: Array<{ text: string; confidence: number }> };
@@ -97,5 +97,11 @@ describe('serveEnginePort', () => {
     bad.postMessage({ ...request, settings: { maxWords: 500 } });
     await until(() => bad.received.length > 0);
     expect(bad.received[0]).toEqual({ type: 'error', code: 'bad-request', message: 'maxWords must be a whole number from 1 to 20' });
+
+    const [none, noneOffscreen] = portPair('aa:engine');
+    serveEnginePort(noneOffscreen, { router });
+    none.postMessage({ ...request, count: 0, settings: DEFAULT_INLINE_SETTINGS });
+    await until(() => none.received.length > 0);
+    expect(none.received[0]).toEqual(expect.objectContaining({ type: 'error', code: 'bad-request' }));
   });
 });

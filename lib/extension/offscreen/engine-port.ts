@@ -75,9 +75,9 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
         return post({ type: 'error', code: 'bad-request', message: (error as Error).message });
       }
       armWatchdog();
-      const { fieldKey, owner, cacheKey, text, idleUnloadMinutes } = message;
+      const { fieldKey, owner, cacheKey, text, count, idleUnloadMinutes } = message;
       handle = options.router.suggest(
-        { fieldKey, owner, cacheKey, text, settings, idleUnloadMinutes },
+        { fieldKey, owner, cacheKey, text, settings, count, idleUnloadMinutes },
         {
           loading: () => post({ type: 'loading' }),
           ghost: (ghost) => post({ type: 'ghost', text: ghost }),

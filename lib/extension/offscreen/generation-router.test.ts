@@ -219,7 +219,7 @@ describe('GenerationRouter', () => {
         },
       };
     };
-    const request = (text: string) => ({ fieldKey: 'tab1:suggest', owner: 'tab1', cacheKey: 'https://a.example', text, settings: { ...DEFAULT_INLINE_SETTINGS, minConfidence: 0.05 }, idleUnloadMinutes: 10 });
+    const request = (text: string) => ({ fieldKey: 'tab1:suggest', owner: 'tab1', cacheKey: 'https://a.example', text, settings: { ...DEFAULT_INLINE_SETTINGS, minConfidence: 0.05 }, count: 1, idleUnloadMinutes: 10 });
     const first = sink('first');
     const second = sink('second');
     router.suggest(request('We propose a'), first);
@@ -241,6 +241,21 @@ describe('GenerationRouter', () => {
     await Promise.all([third.ended, fourth.ended, ...generations.map((g) => g.ended)]);
     for (const g of generations) expect(g.errors).toEqual([]);
     expect(outcomes.slice(2)).toEqual(['third:superseded', 'fourth:done:true']);
+  });
+
+  it('inline suggestions: a pause asks for the ghost alone; asking again with more candidates keeps it first', async () => {
+    const ask = (count: number) =>
+      new Promise<Suggestion[]>((resolve, reject) =>
+        router.suggest(
+          { fieldKey: 'tab2:suggest', owner: 'tab2', cacheKey: 'https://a.example', text: 'We propose a', settings: { ...DEFAULT_INLINE_SETTINGS, minConfidence: 0 }, count, idleUnloadMinutes: 10 },
+          { loading: () => undefined, ghost: () => undefined, done: resolve, error: (code, message) => reject(new Error(`${code}: ${message}`)) },
+        ),
+      );
+    const ghost = await ask(1);
+    expect(ghost).toHaveLength(1);
+    const all = await ask(3);
+    expect(all.length).toBeGreaterThan(1);
+    expect(all[0]).toEqual(ghost[0]);
   });
 
   it('keeps the prefix cache per origin: another site never reuses it', async () => {

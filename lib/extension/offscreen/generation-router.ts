@@ -50,6 +50,8 @@ export interface SuggestRouteRequest {
   /** Text before the caret. */
   text: string;
   settings: InlineSettings;
+  /** Candidates wanted (1 = the ghost only). */
+  count: number;
   idleUnloadMinutes: number;
 }
 
@@ -136,6 +138,7 @@ export class GenerationRouter {
     return this.enqueue(request, sink, false, async (engine, job, progress) => {
       const candidates = await suggest(engine, request.text, {
         settings: request.settings,
+        count: request.count,
         cacheKey: request.cacheKey,
         signal: job.controller.signal,
         onUpdate: (ghost) => {

@@ -36,6 +36,10 @@ interface InlineRequest {
   handle: GenerationHandle | null;
   /** The final candidates are on screen: typing through them is the MAIN side's business. */
   shown: boolean;
+  /** The text before the caret the ghost was asked for (the alternatives are asked for the same). */
+  text: string;
+  /** The alternatives for cycling have been asked for (once, on the first Alt+] / Alt+[). */
+  alternatives: boolean;
 }
 
 export class IsolatedController {
@@ -194,8 +198,12 @@ export class IsolatedController {
     }
     const action = ghostKeyAction(e);
     if (action === 'ignore') return;
-    // Keys that act on a shown ghost (the MAIN side handles them) ask for nothing new.
-    if (this.inline?.shown && action !== 'dismiss') return;
+    // Keys that act on a shown ghost (the MAIN side handles them) ask for nothing new,
+    // except the first cycle: the pause brought the ghost alone.
+    if (this.inline?.shown && action !== 'dismiss') {
+      if (action === 'next' || action === 'previous') this.askAlternatives(this.inline);
+      return;
+    }
     if (action === 'dismiss-consume') return this.scheduler.cancel();
     if (!this.scheduler.enabled) return markInline(e.target, 'off');
     markInline(e.target, 'typing');
@@ -213,7 +221,7 @@ export class IsolatedController {
     this.clearInline();
     const id = newRequestId();
     this.gate.expectContext(id);
-    this.inline = { id, handle: null, shown: false };
+    this.inline = { id, handle: null, shown: false, text: '', alternatives: false };
     this.send({ type: 'context-request', id, inline: true });
   }
 
@@ -231,6 +239,7 @@ export class IsolatedController {
       return this.clearInline();
     }
     markInline(editor, 'asked');
+    request.text = msg.text;
     const { id } = request;
     const live = () => this.inline === request;
     request.handle = startSuggestion(msg.text, {
@@ -246,6 +255,26 @@ export class IsolatedController {
         if (live()) this.clearInline();
       },
     });
+  }
+
+  /**
+   * The candidates to cycle to, for the text of the ghost on screen: the MAIN
+   * side keeps the ghost meanwhile and does the pending cycle when they come.
+   */
+  private askAlternatives(request: InlineRequest): void {
+    if (request.alternatives || this.scheduler.current.candidates < 2) return;
+    request.alternatives = true;
+    const { id } = request;
+    const live = () => this.inline === request;
+    request.handle = startSuggestion(
+      request.text,
+      {
+        onDone: (candidates) => {
+          if (live() && candidates.length > 0) this.send({ type: 'suggestions', id, candidates: candidates.map((c) => c.text), streaming: false });
+        },
+      },
+      true,
+    );
   }
 
   /** Stops the inline request and removes its ghost, shown or not. */

@@ -70,6 +70,16 @@ describe('MainController, inline sessions', () => {
     expect(sent.at(-1)).toMatchObject({ type: 'ended', id: 'a2', reason: 'dismissed' });
   });
 
+  it('Alt+] over the ghost alone keeps it shown, and cycles once the alternatives arrive', () => {
+    const { send, ghost, press } = setup('We propose');
+    send({ type: 'context-request', id: 'a9', inline: true });
+    send({ type: 'suggestions', id: 'a9', candidates: [' a novel method '], streaming: false });
+    expect(press({ key: ']', code: 'BracketRight', altKey: true }).defaultPrevented).toBe(true);
+    expect(ghost()).toBe(' a novel method ');
+    send({ type: 'suggestions', id: 'a9', candidates: [' a novel method ', ' an approach '], streaming: false });
+    expect(ghost()).toBe(' an approach ');
+  });
+
   it('a key typed before the watcher caught up with the previous one still types through', () => {
     const { send, ghost, typeAt, press } = setup('We propose');
     send({ type: 'context-request', id: 'a8', inline: true });

@@ -257,7 +257,10 @@ export class MainController {
       return this.end('dismissed');
     }
     e.preventDefault();
-    e.stopImmediatePropagation();
+    // Alt+] / Alt+[ must still reach the ISOLATED side's listener on this window: the first cycle
+    // over a ghost alone asks it for the alternatives (a trusted key, never a page message).
+    if (action === 'next' || action === 'previous') e.stopPropagation();
+    else e.stopImmediatePropagation();
     this.act(action);
   }
 

@@ -4,7 +4,9 @@
  * the text around the caret is checked against the trigger rules, a suggestion
  * is asked for, and it is shown as an overlay (ghost.ts) only if the field
  * still holds exactly the text it was asked for. Keys while a ghost is shown:
- * Tab, Ctrl+→ (⌥→ on macOS), Esc, Alt+] / Alt+[; Alt+\ asks now. Typing the
+ * Tab, Ctrl+→ (⌥→ on macOS), Esc, Alt+] / Alt+[ (the pause brings the ghost
+ * alone; the first cycle asks for the alternatives, the ghost staying on
+ * screen until they come); Alt+\ asks now. Typing the
  * characters the ghost shows consumes them; anything else removes it.
  * Accepting inserts with execCommand('insertText'): one native undo step.
  */
@@ -32,6 +34,10 @@ interface Shown {
   ghost: GhostState;
   /** The text before the caret the ghost belongs to. */
   before: string;
+  /** The text the ghost was asked for (the alternatives are asked for the same). */
+  asked: string;
+  /** The alternatives for cycling have been asked for. */
+  alternatives: boolean;
   streaming: boolean;
   frame: number;
 }
@@ -109,6 +115,7 @@ export class PlainInline {
       if (action === 'dismiss-consume') return this.clear();
       if (action === 'next' || action === 'previous') {
         if (shown.ghost.cycle(action === 'next' ? 1 : -1)) this.draw(shown);
+        else this.askAlternatives(shown);
         return;
       }
       return this.accept(shown, action === 'accept' ? 'all' : 'word');
@@ -156,7 +163,7 @@ export class PlainInline {
       if (!this.shown) {
         const renderer = plainAccess.ghost(field, () => this.shown && this.accept(this.shown, 'all'));
         if (!renderer) return;
-        this.shown = { field, renderer, ghost: new GhostState(), before: around.before, streaming, frame: 0 };
+        this.shown = { field, renderer, ghost: new GhostState(), before: around.before, asked: around.before, alternatives: false, streaming, frame: 0 };
         this.follow();
       }
       this.shown.streaming = streaming;
@@ -176,6 +183,29 @@ export class PlainInline {
         if (this.request === handle) this.request = null;
       },
     });
+    this.request = handle;
+  }
+
+  /** The candidates to cycle to; GhostState does the pending cycle when they come. */
+  private askAlternatives(shown: Shown): void {
+    if (shown.alternatives || this.scheduler.current.candidates < 2) return;
+    shown.alternatives = true;
+    const handle = startSuggestion(
+      shown.asked,
+      {
+        onDone: (candidates) => {
+          if (this.request !== handle) return;
+          this.request = null;
+          if (this.shown !== shown || candidates.length === 0) return;
+          shown.ghost.setCandidates(candidates.map((c) => c.text));
+          if (shown.ghost.shown) this.draw(shown);
+        },
+        onError: () => {
+          if (this.request === handle) this.request = null;
+        },
+      },
+      true,
+    );
     this.request = handle;
   }
 
