@@ -54,7 +54,7 @@ async function main() {
       runnerName === 'ours'
         ? oursRunner(chrome.runtime.getURL(`/${modelDir}`), { threads, wasmPaths: chrome.runtime.getURL('/ort/') })
         : rawRunner(ort, { read, sessionOptions: SESSION_OPTIONS, threads, wasmPaths: chrome.runtime.getURL('/ort/') });
-    const m = await measure(runner, plan, new MemoryProbe());
+    const m = await measure(runner, plan, new MemoryProbe(q.get('gc') === '1'));
     report({ ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true, user_agent: navigator.userAgent });
   } catch (e: any) {
     report({ ok: false, error: String(e?.stack ?? e) });
