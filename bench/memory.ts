@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/memory.ts [--runs N] [--live]
+ * npx tsx bench/memory.ts [--runs N] [--live] [--ours-tab] [--ours-web] [--tjs-offscreen]
  *
  * The peak-memory question alone: the bundled model, 1 thread, Chromium, our
  * engine in the extension's offscreen document and transformers.js on a
@@ -7,7 +7,10 @@
  * (bench/lib/measure.ts). `--live` also measures with a full garbage
  * collection before every 25 ms sample (Chromium started with
  * --js-flags=--expose-gc), which tells memory still referenced from garbage V8
- * has not collected yet. Prints one line per configuration; writes nothing.
+ * has not collected yet. `--ours-tab` also runs ours with its page opened
+ * in a tab, `--ours-web` with the extension's files served from an ordinary
+ * local origin (outside the extension's process), `--tjs-offscreen` transformers.js as the offscreen document: the
+ * same code in the other kind of document. Prints one line per configuration; writes nothing.
  * Needs the test build (`npm run build:test`) and bench/transformersjs
  * (`bash scripts/ensure-transformersjs.sh`).
  */
@@ -44,6 +47,8 @@ writeFileSync(join(EXT, 'tjs.html'), '<!doctype html><meta charset="utf-8"><titl
 writeFileSync(join(WWW, 'tjs.html'), '<!doctype html><meta charset="utf-8"><title>tjs bench</title><script type="module" src="/tjs.js"></script>');
 
 const { server, origin: www } = await serveTjs(WWW, { bundled: MODEL });
+// The extension's files on an ordinary origin, for ours outside the extension's process.
+const { server: extServer, origin: extWeb } = await serveTjs(EXT, { 'abstract-gpt': join(EXT, 'models/abstract-gpt') });
 
 const extraArgs = ['--enable-precise-memory-info', '--disable-background-timer-throttling', '--disable-renderer-backgrounding', ...(LIVE ? ['--js-flags=--expose-gc'] : [])];
 const h = await launch({ extensionDir: EXT, serve: false, extraArgs });
@@ -78,25 +83,33 @@ async function offscreen(page: string, query: Record<string, string>) {
 const ours = (gc: boolean) => offscreen('bench.html', { runner: 'ours', threads: '1', model: 'models/abstract-gpt/', plan: 'plan.json', gc: gc ? '1' : '0' });
 /** transformers.js in the same kind of document as ours: an extension's offscreen document. */
 const tjsOffscreen = (gc: boolean) => offscreen('tjs.html', { threads: '1', model: 'bundled', plan: 'plan.json', gc: gc ? '1' : '0' });
-async function tjs(gc: boolean) {
+/** A page in a tab (drawn, unlike the offscreen document) and its result. */
+async function inTab(url: string) {
   const page = await h.context.newPage();
   try {
-    await page.goto(`${www}/tjs.html?threads=1&model=bundled&plan=plan.json&gc=${gc ? 1 : 0}`);
+    await page.goto(url);
     return await poll(() => page.evaluate(() => (window as any).__benchResult));
   } finally {
     await page.close();
   }
 }
+const tjs = (gc: boolean) => inTab(`${www}/tjs.html?threads=1&model=bundled&plan=plan.json&gc=${gc ? 1 : 0}`);
+/** Ours in the same extension page as the offscreen document's, opened in a tab instead. */
+const oursTab = (gc: boolean) => inTab(`${h.extensionOrigin}/bench.html?${new URLSearchParams({ runner: 'ours', threads: '1', model: 'models/abstract-gpt/', plan: 'plan.json', gc: gc ? '1' : '0' })}`);
+const oursWeb = (gc: boolean) => inTab(`${extWeb}/bench.html?${new URLSearchParams({ runner: 'ours', threads: '1', model: 'models/abstract-gpt/', plan: 'plan.json', gc: gc ? '1' : '0' })}`);
 const line = (name: string, r: any) =>
   console.log(`${name.padEnd(28)} peak ${r.peak_mb} MB (JS heap ${r.peak_js_heap_mb} + WASM ${r.peak_wasm_mb}); decode ${r.decode_tokens_per_s} tok/s\n  JS heap peak by phase: ${JSON.stringify(r.peak_js_heap_mb_by_phase)}`);
 try {
   for (const gc of LIVE ? [false, true] : [false]) {
     const tag = gc ? ', live (gc per sample)' : '';
     line(`ours${tag}`, await ours(gc));
+    if (args.includes('--ours-tab')) line(`ours in a tab${tag}`, await oursTab(gc));
+    if (args.includes('--ours-web')) line(`ours on a web page${tag}`, await oursWeb(gc));
     line(`transformersjs${tag}`, await tjs(gc));
     if (args.includes('--tjs-offscreen')) line(`transformersjs offscreen${tag}`, await tjsOffscreen(gc));
   }
 } finally {
   await h.close();
   server.close();
+  extServer.close();
 }
