@@ -15,11 +15,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { basename, dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { serveTjs } from './lib/tjs-server';
 import { launch, ROOT, TEST_EXTENSION_DIR, CHROMIUM_PATH } from '../e2e/harness';
 import { makePrompts } from './lib/prompts';
 import type { Plan } from './lib/measure';
@@ -141,27 +140,7 @@ writeFileSync(join(EXT, 'bench.html'), '<!doctype html><meta charset="utf-8"><ti
 writeFileSync(join(WWW, 'tjs.html'), '<!doctype html><meta charset="utf-8"><title>tjs bench</title><script type="module" src="/tjs.js"></script>');
 
 // A local server with COOP/COEP, so the transformers.js page is cross-origin isolated like the extension.
-const TJS_ORT = join(ROOT, 'bench/transformersjs/node_modules/onnxruntime-web/dist');
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  let root = WWW;
-  let rel = decodeURIComponent(url.pathname);
-  if (rel.startsWith('/tjs-ort/')) [root, rel] = [TJS_ORT, rel.slice('/tjs-ort'.length)];
-  else if (rel.startsWith('/models/')) {
-    const [, , name, ...rest] = rel.split('/');
-    const m = models.find((x) => `bench-${x.key}` === name);
-    if (!m) return void res.writeHead(404).end();
-    [root, rel] = [m.dir, '/' + rest.join('/')];
-  }
-  const path = normalize(join(root, rel));
-  const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin', 'cache-control': 'no-store' };
-  if (!path.startsWith(root + sep) || !existsSync(path) || statSync(path).isDirectory()) return void res.writeHead(404, headers).end('not found');
-  res.writeHead(200, { ...headers, 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
-  res.end(readFileSync(path));
-});
-await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-const www = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { server, origin: www } = await serveTjs(WWW, Object.fromEntries(models.map((m) => [`bench-${m.key}`, m.dir])));
 
 // ---------------------------------------------------------------- Chromium
 const rows: Row[] = [];

@@ -74,6 +74,7 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
   const coldStart = now();
   memory.sample();
   log(`ready after ${coldStart.toFixed(0)} ms`);
+  memory.phase = 'first request + warm-up';
   const firstRequest = await timed(() => runner.generate(plan.prompts16[0], 1));
   // Warm-up: both prompt lengths and a short decode, so every shape has run once.
   await runner.generate(plan.prompts16[1], 8);
@@ -81,6 +82,7 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
   await runner.generate(plan.prompts16[0], 1);
   memory.sample();
 
+  memory.phase = 'ttft';
   const ttft16: number[] = [];
   const ttft256: number[] = [];
   const total64: number[] = [];
@@ -90,6 +92,7 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
     memory.sample();
   }
   log(`ttft16 ${median(ttft16).toFixed(1)} ms, ttft256 ${median(ttft256).toFixed(1)} ms`);
+  memory.phase = 'decode';
   for (let i = 0; i < plan.decodeRuns; i++) {
     let produced: number | undefined;
     total64.push(await timed(async () => void (produced = (await runner.generate(plan.prompts16[i % 2], plan.newTokens)).tokens)));
@@ -97,12 +100,14 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
     memory.sample();
   }
   const varied64: number[] = [];
+  memory.phase = 'varied';
   for (const p of plan.promptsVaried) {
     varied64.push(await timed(() => runner.generate(p, plan.newTokens)));
     memory.sample();
   }
   // Typing after a completion: the next prompt is the 256-token prompt + its 8-token completion + a word.
   const continued: number[] = [];
+  memory.phase = 'continued';
   for (let i = 0; i < plan.ttftRuns; i++) {
     const base = plan.prompts256[i % 2];
     const { text } = await runner.generate(base, 8);
@@ -128,6 +133,7 @@ export async function measure(runner: Runner, plan: Plan, memory: MemoryProbe, l
     peak_mb: round(mem.jsHeapMb + mem.wasmMb),
     peak_js_heap_mb: round(mem.jsHeapMb),
     peak_wasm_mb: round(mem.wasmMb),
+    peak_js_heap_mb_by_phase: Object.fromEntries(Object.entries(memory.peakJsByPhase).map(([k, v]) => [k, round(v / 2 ** 20)])),
     ...(mem.rssMb !== undefined ? { peak_rss_mb: round(mem.rssMb) } : {}),
     samples: { ttft16: ttft16.map((x) => round(x)), ttft256: ttft256.map((x) => round(x)), total64: total64.map((x) => round(x)), continued: continued.map((x) => round(x)), varied64: varied64.map((x) => round(x)) },
     ...(runner.describe?.() ?? {}),

@@ -49,6 +49,15 @@ function jsHeapBytes(): number {
 export class MemoryProbe {
   private peakJs = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** The protocol's current phase (load, ttft, decode, …): the JS heap's high-water mark is kept per phase too. */
+  phase = 'load';
+  readonly peakJsByPhase: Record<string, number> = {};
+
+  /**
+   * `liveOnly`: collect garbage before each sample (needs --js-flags=--expose-gc),
+   * so the peak is of memory still referenced, not of memory V8 has yet to reclaim.
+   */
+  constructor(private readonly liveOnly = false) {}
 
   start(): void {
     this.sample();
@@ -56,7 +65,10 @@ export class MemoryProbe {
   }
 
   sample(): void {
-    this.peakJs = Math.max(this.peakJs, jsHeapBytes());
+    if (this.liveOnly) (globalThis as any).gc?.();
+    const js = jsHeapBytes();
+    this.peakJs = Math.max(this.peakJs, js);
+    this.peakJsByPhase[this.phase] = Math.max(this.peakJsByPhase[this.phase] ?? 0, js);
   }
 
   stop(): { jsHeapMb: number; wasmMb: number; rssMb?: number } {

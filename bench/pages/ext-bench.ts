@@ -23,7 +23,7 @@ const modelDir = q.get('model')!;
 /** int8 MatMul throughput (DynamicQuantizeMatMul 768×3072) at M=1 (decode) and M=256 (prefill). */
 async function matmulProbe() {
   ort.env.wasm.numThreads = threads;
-  ort.env.wasm.wasmPaths = chrome.runtime.getURL('/ort/');
+  ort.env.wasm.wasmPaths = urlOf('/ort/');
   const bytes = new Uint8Array(await (await fetch(`/${modelDir}`)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { ...SESSION_OPTIONS } as any);
   const [K, N] = [768, 3072];
@@ -38,6 +38,9 @@ async function matmulProbe() {
   return { gops_m1: await rate(1, 300), gops_m256: await rate(256, 8), k: K, n: N, threads_used: ort.env.wasm.numThreads };
 }
 
+/** The extension's URL of a file; on an ordinary page (bench/memory.ts --ours-web) the page's own origin serves the same files. */
+const urlOf = (path: string) => (typeof globalThis.chrome?.runtime?.id === 'string' ? chrome.runtime.getURL(path) : new URL(path, location.origin).href);
+
 function report(result: Record<string, unknown>) {
   (window as any).__benchResult = result;
 }
@@ -49,12 +52,12 @@ async function main() {
       return;
     }
     const plan: Plan = await (await fetch(`/${q.get('plan')}`)).json();
-    const read = async (f: string) => new Uint8Array(await (await fetch(chrome.runtime.getURL(`/${modelDir}${f}`))).arrayBuffer());
+    const read = async (f: string) => new Uint8Array(await (await fetch(urlOf(`/${modelDir}${f}`))).arrayBuffer());
     const runner =
       runnerName === 'ours'
-        ? oursRunner(chrome.runtime.getURL(`/${modelDir}`), { threads, wasmPaths: chrome.runtime.getURL('/ort/') })
-        : rawRunner(ort, { read, sessionOptions: SESSION_OPTIONS, threads, wasmPaths: chrome.runtime.getURL('/ort/') });
-    const m = await measure(runner, plan, new MemoryProbe());
+        ? oursRunner(urlOf(`/${modelDir}`), { threads, wasmPaths: urlOf('/ort/') })
+        : rawRunner(ort, { read, sessionOptions: SESSION_OPTIONS, threads, wasmPaths: urlOf('/ort/') });
+    const m = await measure(runner, plan, new MemoryProbe(q.get('gc') === '1'));
     report({ ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true, user_agent: navigator.userAgent });
   } catch (e: any) {
     report({ ok: false, error: String(e?.stack ?? e) });

@@ -39,7 +39,7 @@ function tjsRunner(): Runner {
 async function main() {
   const plan: Plan = await (await fetch(`/${q.get('plan')}`)).json();
   try {
-    const m = await measure(tjsRunner(), plan, new MemoryProbe());
+    const m = await measure(tjsRunner(), plan, new MemoryProbe(q.get('gc') === '1'));
     (window as any).__benchResult = { ok: true, ...m, cross_origin_isolated: globalThis.crossOriginIsolated === true };
   } catch (e: any) {
     (window as any).__benchResult = { ok: false, error: String(e?.stack ?? e) };
