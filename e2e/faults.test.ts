@@ -205,7 +205,8 @@ describe('a tab flooding the engine', () => {
     // Slow engine (test build): each job holds the engine for seconds, as a big model on a slow machine would.
     // 80 tokens x SLOW_STEP_MS = 8 s per job, so the first job is still running while a loaded CI machine
     // clicks through all six frames (at 24 tokens it finished first there, and only 2 were refused).
-    await storeSettings({ maxNewTokens: 80 });
+    // Greedy, so no job ends early on a sampled end-of-text (at temperature 0.8 one did, and 4 got through).
+    await storeSettings({ maxNewTokens: 80, temperature: 0 });
     await setFault('slow');
     const flood = await h.openPage('flood.html');
     const frames = await Promise.all(

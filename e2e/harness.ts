@@ -377,10 +377,17 @@ export async function launch(options: LaunchOptions = {}): Promise<Harness> {
       // relays end, and the next extension event starts a new one.
       const [targetId] = await harness.serviceWorkerTargetIds();
       if (!targetId) throw new Error('No extension service worker to stop');
-      await (await browserSession()).send('Target.closeTarget', { targetId });
+      const close = async () => (await browserSession()).send('Target.closeTarget', { targetId }).catch(() => undefined);
+      await close();
       const deadline = Date.now() + 15_000;
+      let closedAt = Date.now();
       while ((await harness.serviceWorkerTargetIds()).includes(targetId)) {
         if (Date.now() > deadline) throw new Error('The service worker did not stop');
+        // A close sent while the worker was busy starting or handling events was seen not to take: ask again.
+        if (Date.now() - closedAt > 2_000) {
+          await close();
+          closedAt = Date.now();
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
       return targetId;
