@@ -18,6 +18,7 @@ import { loadEngine } from '../lib/engine/index';
 import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
 import { suggest } from '../lib/suggest/suggester';
 import { TEXT } from './lib/prompts';
+import { percentile } from './lib/percentile';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODEL_DIR = join(ROOT, 'public/models/abstract-gpt');
@@ -29,10 +30,6 @@ const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
 /** Typing starts after the 6th word, like the simulated writer. */
 const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length + 1;
 
-const percentile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function child(threads: number) {

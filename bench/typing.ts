@@ -28,6 +28,7 @@ import { overleafLaunchOptions, startOverleafServer } from '../e2e/overleaf-serv
 import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
 import { TEXT } from './lib/prompts';
 import { typingDelays } from './lib/typist';
+import { percentile } from './lib/percentile';
 
 const QUICK = process.argv.includes('--quick');
 const THREADS = [1, 2];
@@ -42,10 +43,6 @@ const DELAYS = typingDelays(TYPED, { charsPerSecond: CHARS_PER_S, seed: SEED });
 const TRIGGERING_PAUSES = DELAYS.slice(0, -1).filter((d) => d > DEFAULT_INLINE_SETTINGS.pauseMs).length;
 const CLOCK_TICKS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /**

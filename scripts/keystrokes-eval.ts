@@ -19,6 +19,7 @@ import { suggest, tokensFor } from '../lib/suggest/suggester';
 import { WordCut, type CutToken } from '../lib/suggest/word-cut';
 import { addTally, emptyTally, keystrokeSaving, simulateWriter, suggestionPrecision, type WriterTally } from '../lib/suggest/simulated-writer';
 import { DEFAULT_MODEL_DIR, UsageError, integerFlag, stderr } from './cli-common';
+import { percentile } from '../bench/lib/percentile';
 
 type ReadAbstracts = (file: string, limit: number) => Promise<string[]>;
 
@@ -28,11 +29,6 @@ const listFlag = (flag: string, value: string | undefined): number[] | undefined
     if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a comma-separated list of numbers, got "${value}"`);
     return n;
   });
-
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void> {
   const { values } = parseArgs({
@@ -88,8 +84,6 @@ async function runDefault(engine: Engine, abstracts: string[]): Promise<void> {
     addTally(total, t);
     stderr(`[${i + 1}/${abstracts.length}] saving ${keystrokeSaving(total).toFixed(3)} precision ${suggestionPrecision(total).toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
-  latencies.sort((a, b) => a - b);
-  firstWord.sort((a, b) => a - b);
   console.log(`settings: minConfidence ${settings.minConfidence}, maxWords ${settings.maxWords}`);
   console.log(`abstracts: ${abstracts.length}`);
   console.log(`characters: ${total.chars}`);
