@@ -103,7 +103,8 @@ def main() -> None:
         f"- Files: `onnx/model_quantized.onnx` {int8_bytes / 1e6:.1f} MB (int8 weights, dynamic int8 activations, "
         f"per-column scales); the fp32 export is {fp32_bytes / 1e6:.1f} MB and is not shipped.",
         "- Inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.{i}.key/.value`; outputs `logits`, "
-        "`present.{i}.key/.value` (transformers.js layout; loads in transformers.js as `dtype: 'q8'`).",
+        "`present.{i}.key/.value` (transformers.js layout; loads in transformers.js as `dtype: 'q8'`), and `new_key_values.{i}.key/.value` "
+        "(this call's positions only; our engine fetches these instead of the presents, so a decoded token does not copy the whole cache).",
         "",
         "## Quantization: 7-bit weights, the same results on every CPU",
         "",

@@ -2,7 +2,8 @@
  * One forward pass of the exported GPT-2 decoder with its KV cache. Feeds
  * input_ids / attention_mask / position_ids (when the graph has it) /
  * past_key_values.{i}.key|value / use_cache_branch (merged decoders), and
- * keeps present.{i}.* as the next call's past.
+ * appends new_key_values.{i}.* to the cache (or keeps present.{i}.* as the
+ * next call's past, for graphs without them).
  */
 import { ort } from './onnx-runtime';
 import type { ModelConfig } from './model-config';
@@ -18,44 +19,103 @@ export interface ForwardResult {
   dispose(): void;
 }
 
-/** The KV cache of one sequence. */
+/**
+ * The KV cache of one sequence: per past tensor, [1, heads, length, headDim]
+ * packed at the start of a buffer that has room to grow. Each step appends its
+ * new positions in place (Decoder's `new_key_values` outputs), so a decoded
+ * token allocates one position, not a copy of the whole cache.
+ */
 export class KvCache {
-  past: ort.Tensor[] = [];
+  private buffers: Float32Array[] = [];
+  private heads = 0;
+  private headDim = 0;
   length = 0;
 
+  /** The past tensors: views of the buffers, valid until the cache next changes. */
+  views(): ort.Tensor[] {
+    const size = this.heads * this.length * this.headDim;
+    const dims = [1, this.heads, this.length, this.headDim];
+    return this.buffers.map((b) => new ort.Tensor('float32', b.subarray(0, size), dims));
+  }
+
+  /** Takes whole presents ([1, heads, length, headDim] each) as the cache, without copying. */
+  replace(presents: Float32Array[], length: number, heads: number, headDim: number): void {
+    this.buffers = presents;
+    this.length = length;
+    this.heads = heads;
+    this.headDim = headDim;
+  }
+
+  /**
+   * Appends `n` positions; `news[j]` is [1, heads, n, headDim] for past tensor j.
+   * `maxLength` (the model's context) caps how far a buffer grows ahead.
+   */
+  append(news: Float32Array[], n: number, heads: number, headDim: number, maxLength = Infinity): void {
+    const old = this.length;
+    const total = old + n;
+    if (old === 0) {
+      this.heads = heads;
+      this.headDim = headDim;
+    }
+    const d = headDim;
+    this.buffers = news.map((add, j) => {
+      let buf = this.buffers[j];
+      const needed = heads * total * d;
+      if (!buf || buf.length < needed) {
+        // Doubling keeps regrowth (and its one-off garbage) to a few times per sequence.
+        const grown = new Float32Array(Math.max(needed, Math.min(2 * (buf?.length ?? 0), heads * maxLength * d)));
+        if (buf && old > 0) grown.set(buf.subarray(0, heads * old * d));
+        buf = grown;
+      }
+      // Spread the heads out to their new stride, last head first so none is overwritten before it moves.
+      for (let h = heads - 1; h > 0 && old > 0; h--) buf.copyWithin(h * total * d, h * old * d, (h + 1) * old * d);
+      for (let h = 0; h < heads; h++) buf.set(add.subarray(h * n * d, (h + 1) * n * d), (h * total + old) * d);
+      return buf;
+    });
+    this.length = total;
+  }
+
   dispose(): void {
-    for (const t of this.past) t.dispose?.();
-    this.past = [];
+    this.buffers = [];
     this.length = 0;
   }
 
-  /** Keeps the first `n` positions (copies each [1, heads, length, headDim] tensor's first n rows per head). */
+  /** Keeps the first `n` positions, in place. */
   truncate(n: number): void {
     if (n >= this.length) return;
     if (n <= 0) return this.dispose();
-    this.past = this.past.map((t) => {
-      const [b, h, len, d] = t.dims as number[];
-      const src = t.data as Float32Array;
-      const dst = new Float32Array(b * h * n * d);
-      for (let i = 0; i < b * h; i++) dst.set(src.subarray(i * len * d, i * len * d + n * d), i * n * d);
-      t.dispose?.();
-      return new ort.Tensor('float32', dst, [b, h, n, d]);
-    });
+    const { heads, headDim: d, length: old } = this;
+    for (const buf of this.buffers) {
+      for (let h = 1; h < heads; h++) buf.copyWithin(h * n * d, h * old * d, h * old * d + n * d);
+    }
     this.length = n;
   }
 }
 
+/** Which outputs carry the cache forward (see Decoder). */
+export type KvOutputs = 'new' | 'present';
+
 export class Decoder {
   private readonly pastNames: string[] = [];
   private readonly presentNames: string[] = [];
+  private readonly newNames: string[] = [];
   private readonly hasPositionIds: boolean;
   private readonly isMerged: boolean;
   private readonly emptyPast: ort.Tensor;
+  /** Outputs fetched from each run: onnxruntime-web copies each one out of WASM into a new array. */
+  private readonly fetches: string[];
+  readonly kvOutputs: KvOutputs;
 
+  /**
+   * @param kvOutputs 'new' (the default when the graph has new_key_values.*,
+   * see model_creation's add_new_kv_outputs): fetch only this run's positions
+   * and append them to the cache; 'present': fetch the whole presents.
+   */
   constructor(
     readonly session: ort.InferenceSession,
     readonly config: ModelConfig,
     file: string,
+    kvOutputs?: KvOutputs,
   ) {
     const inputs = new Set(session.inputNames);
     const outputs = new Set(session.outputNames);
@@ -63,6 +123,7 @@ export class Decoder {
       for (const kind of ['key', 'value']) {
         this.pastNames.push(`past_key_values.${i}.${kind}`);
         this.presentNames.push(`present.${i}.${kind}`);
+        this.newNames.push(`new_key_values.${i}.${kind}`);
       }
     }
     for (const name of ['input_ids', 'attention_mask', ...this.pastNames]) {
@@ -71,6 +132,10 @@ export class Decoder {
     for (const name of ['logits', ...this.presentNames]) {
       if (!outputs.has(name)) throw new ModelLoadError(`model file ${file} has no output ${name}`);
     }
+    const hasNew = this.newNames.every((n) => outputs.has(n));
+    if (kvOutputs === 'new' && !hasNew) throw new ModelLoadError(`model file ${file} has no new_key_values outputs`);
+    this.kvOutputs = kvOutputs ?? (hasNew ? 'new' : 'present');
+    this.fetches = ['logits', ...(this.kvOutputs === 'new' ? this.newNames : this.presentNames)];
     this.hasPositionIds = inputs.has('position_ids');
     this.isMerged = inputs.has('use_cache_branch');
     this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, config.nHead, 0, config.headDim]);
@@ -95,13 +160,15 @@ export class Decoder {
     };
     if (this.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [1, s]);
     if (this.isMerged) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([past > 0 ? 1 : 0]), [1]);
-    for (let j = 0; j < this.pastNames.length; j++) feeds[this.pastNames[j]] = past > 0 ? cache.past[j] : this.emptyPast;
+    const pastViews = past > 0 ? cache.views() : [];
+    for (let j = 0; j < this.pastNames.length; j++) feeds[this.pastNames[j]] = past > 0 ? pastViews[j] : this.emptyPast;
 
-    const out = await this.session.run(feeds);
-    // The old past is no longer needed once the presents (which contain it) exist.
-    if (past > 0) for (const t of cache.past) t.dispose?.();
-    cache.past = this.presentNames.map((n) => out[n]);
-    cache.length = past + s;
+    const out = await this.session.run(feeds, this.fetches);
+    const { nHead, headDim, nPositions } = this.config;
+    const kv = this.fetches.slice(1).map((n) => out[n].data as Float32Array);
+    // The feeds were copied into WASM when the run started, so the buffers they view may change now.
+    if (this.kvOutputs === 'new') cache.append(kv, s, nHead, headDim, nPositions);
+    else cache.replace(kv, past + s, nHead, headDim);
 
     const logitsTensor = out.logits;
     const logits = logitsTensor.data as Float32Array;

@@ -6,7 +6,9 @@ Graph contract (all axes dynamic, past may be 0 on the first call):
            past_key_values.{i}.key / .value float32 [batch, n_head, past, head_dim]
            (+ use_cache_branch bool [1] in the merged variant)
   outputs  logits float32 [batch, seq, vocab], present.{i}.key / .value
-           float32 [batch, n_head, past+seq, head_dim]
+           float32 [batch, n_head, past+seq, head_dim],
+           new_key_values.{i}.key / .value float32 [batch, n_head, seq, head_dim]
+           (only this call's positions: what `present` appends to the past)
 """
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ def past_names(n_layer: int) -> list[str]:
 
 def present_names(n_layer: int) -> list[str]:
     return [f"present.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
+
+
+def new_kv_names(n_layer: int) -> list[str]:
+    return [f"new_key_values.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
 
 
 def mask_to_bias(attention_mask: torch.Tensor, seq_len: int) -> torch.Tensor:
@@ -130,8 +136,43 @@ def export_decoder(model: GPT, opset: int = OPSET) -> onnx.ModelProto:
         )
     proto = onnx.load_from_string(buf.getvalue())
     untie_transposed_copies(proto)
+    add_new_kv_outputs(proto, n_layer)
     onnx.checker.check_model(proto)
     return proto
+
+
+def add_new_kv_outputs(proto: onnx.ModelProto, n_layer: int) -> int:
+    """Expose each present's appended half (the second input of its Concat) as new_key_values.{i}.*.
+
+    A caller that keeps its own cache fetches these instead of the presents: onnxruntime-web
+    copies every fetched output out of WASM into a fresh array, so fetching the presents
+    allocates the whole cache again on every decoded token (garbage that made the extension
+    process peak at ~300 MB), while these are one position per token. Graph outputs only:
+    no node or weight changes, so the presents stay as they were for transformers.js.
+    Returns how many outputs were added (0 when they are already there).
+    """
+    g = proto.graph
+    have = {o.name for o in g.output}
+    made = {n: node for node in g.node for n in node.output}
+    added = 0
+    for present, new in zip(present_names(n_layer), new_kv_names(n_layer)):
+        if new in have:
+            continue
+        node = made.get(present)
+        if node is None or node.op_type != "Concat" or len(node.input) != 2:
+            raise ValueError(f"{present} is not made by a two-input Concat (past, new); cannot expose {new}")
+        g.node.append(helper.make_node("Identity", [node.input[1]], [new], name=f"{new}__identity"))
+        # The present's type with its length axis renamed: [batch, n_head, seq, head_dim].
+        out = next(o for o in g.output if o.name == present)
+        info = onnx.ValueInfoProto()
+        info.CopyFrom(out)
+        info.name = new
+        length = info.type.tensor_type.shape.dim[2]
+        length.Clear()
+        length.dim_param = "sequence_length"
+        g.output.append(info)
+        added += 1
+    return added
 
 
 def untie_transposed_copies(proto: onnx.ModelProto) -> int:

@@ -100,14 +100,15 @@ beforeAll(async () => {
 describe('fixture interface', () => {
   const pastNames = Array.from({ length: N_LAYER }, (_, i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]).flat();
   const presentNames = pastNames.map((n) => n.replace('past_key_values.', 'present.'));
+  const newNames = pastNames.map((n) => n.replace('past_key_values.', 'new_key_values.'));
 
   it('has the documented input and output names', () => {
     for (const s of [fp32, int8]) {
       expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames]);
-      expect(s.outputNames).toEqual(['logits', ...presentNames]);
+      expect(s.outputNames).toEqual(['logits', ...presentNames, ...newNames]);
     }
     expect(merged.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames, 'use_cache_branch']);
-    expect(merged.outputNames).toEqual(['logits', ...presentNames]);
+    expect(merged.outputNames).toEqual(['logits', ...presentNames, ...newNames]);
   });
 
   it('gives [batch, seq, vocab] logits and [batch, heads, past+seq, head_dim] presents', async () => {
@@ -121,6 +122,17 @@ describe('fixture interface', () => {
     expect(out.logits.dims).toEqual([2, 3, VOCAB]);
     expect(out.logits.type).toBe('float32');
     for (const n of presentNames) expect(out[n].dims).toEqual([2, N_HEAD, 7, HEAD_DIM]);
+    // new_key_values: exactly the positions this run appended to each present (per batch row and head).
+    for (const [j, n] of newNames.entries()) {
+      expect(out[n].dims).toEqual([2, N_HEAD, 3, HEAD_DIM]);
+      const present = out[presentNames[j]].data as Float32Array;
+      const added = out[n].data as Float32Array;
+      for (let bh = 0; bh < 2 * N_HEAD; bh++) {
+        expect(Array.from(added.subarray(bh * 3 * HEAD_DIM, (bh + 1) * 3 * HEAD_DIM))).toEqual(
+          Array.from(present.subarray((bh * 7 + 4) * HEAD_DIM, (bh + 1) * 7 * HEAD_DIM)),
+        );
+      }
+    }
   });
 
   it('ships the transformers.js config files', () => {

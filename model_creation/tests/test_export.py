@@ -6,8 +6,8 @@ import pytest
 import torch
 from onnx import TensorProto, numpy_helper, shape_inference
 
-from aacomplete.export_onnx import (OnnxDecoder, load_checkpoint, make_merged, mask_to_bias, past_names,
-                                    present_names)
+from aacomplete.export_onnx import (OnnxDecoder, add_new_kv_outputs, load_checkpoint, make_merged, mask_to_bias,
+                                    new_kv_names, past_names, present_names)
 from aacomplete.hf_layout import write_model_dir
 from aacomplete.model import causal_bias
 
@@ -74,10 +74,10 @@ def test_graph_interface(tiny_onnx, tiny_cfg):
     g = tiny_onnx.graph
     n = tiny_cfg.n_layer
     assert [i.name for i in g.input] == ["input_ids", "attention_mask", "position_ids", *past_names(n)]
-    assert [o.name for o in g.output] == ["logits", *present_names(n)]
+    assert [o.name for o in g.output] == ["logits", *present_names(n), *new_kv_names(n)]
     types = {i.name: i.type.tensor_type.elem_type for i in [*g.input, *g.output]}
     assert all(types[k] == TensorProto.INT64 for k in ("input_ids", "attention_mask", "position_ids"))
-    assert all(types[k] == TensorProto.FLOAT for k in [*past_names(n), *present_names(n), "logits"])
+    assert all(types[k] == TensorProto.FLOAT for k in [*past_names(n), *present_names(n), *new_kv_names(n), "logits"])
     hd = tiny_cfg.n_embd // tiny_cfg.n_head
     ins = {i.name: dims(i) for i in g.input}
     assert ins["input_ids"] == ["batch_size", "sequence_length"]
@@ -86,7 +86,34 @@ def test_graph_interface(tiny_onnx, tiny_cfg):
     outs = {o.name: dims(o) for o in g.output}
     assert outs["logits"] == ["batch_size", "sequence_length", tiny_cfg.vocab_size]
     assert outs["present.1.value"] == ["batch_size", tiny_cfg.n_head, "total_sequence_length", hd]
+    assert outs["new_key_values.1.value"] == ["batch_size", tiny_cfg.n_head, "sequence_length", hd]
     assert 14 <= tiny_onnx.opset_import[0].version <= 17
+
+
+def test_new_kv_outputs_are_the_appended_half_of_each_present(tiny_onnx, tiny_cfg):
+    g = tiny_onnx.graph
+    made = {o: n for n in g.node for o in n.output}
+    for present, new in zip(present_names(tiny_cfg.n_layer), new_kv_names(tiny_cfg.n_layer)):
+        concat, identity = made[present], made[new]
+        assert concat.op_type == "Concat" and identity.op_type == "Identity"
+        assert identity.input[0] == concat.input[1]
+    # Idempotent: a model that has them is left alone.
+    assert add_new_kv_outputs(tiny_onnx, tiny_cfg.n_layer) == 0
+
+
+def test_new_kv_outputs_refuse_a_graph_without_the_concat(tiny_onnx, tiny_cfg):
+    m = onnx.ModelProto()
+    m.CopyFrom(tiny_onnx)
+    out = [o for o in m.graph.output if not o.name.startswith("new_key_values.")]
+    del m.graph.output[:]
+    m.graph.output.extend(out)
+    for node in m.graph.node:
+        if node.output[0] == "present.0.key":
+            node.op_type = "Identity"
+            del node.input[1:]
+            del node.attribute[:]
+    with pytest.raises(ValueError, match="present.0.key"):
+        add_new_kv_outputs(m, tiny_cfg.n_layer)
 
 
 @pytest.mark.parametrize("past", [0, 5])
@@ -96,6 +123,8 @@ def test_output_shapes_with_and_without_past(tiny_onnx, tiny_cfg, past):
     assert shapes["logits"] == [2, 3, tiny_cfg.vocab_size]
     for name in present_names(tiny_cfg.n_layer):
         assert shapes[name] == [2, tiny_cfg.n_head, past + 3, hd]
+    for name in new_kv_names(tiny_cfg.n_layer):
+        assert shapes[name] == [2, tiny_cfg.n_head, 3, hd]
 
 
 def test_tied_embedding_stored_once(tiny_onnx, tiny_cfg):

@@ -11,13 +11,58 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+describe('KvCache', () => {
+  /** A cache of one past tensor, 2 heads × headDim 2, whose value at (head, position, i) is 100·head + 10·position + i. */
+  const chunk = (from: number, n: number) => {
+    const a = new Float32Array(2 * n * 2);
+    for (let h = 0; h < 2; h++) for (let p = 0; p < n; p++) for (let i = 0; i < 2; i++) a[(h * n + p) * 2 + i] = 100 * h + 10 * (from + p) + i;
+    return a;
+  };
+  const expected = (n: number) => Array.from(chunk(0, n));
+  const contents = (c: KvCache) => Array.from(c.views()[0].data as Float32Array);
+
+  it('appends positions in place, one head after another, growing when full', () => {
+    const c = new KvCache();
+    c.append([chunk(0, 3)], 3, 2, 2);
+    expect(contents(c)).toEqual(expected(3));
+    for (let p = 3; p < 9; p++) {
+      c.append([chunk(p, 1)], 1, 2, 2);
+      expect(c.length).toBe(p + 1);
+      expect(c.views()[0].dims).toEqual([1, 2, p + 1, 2]);
+      expect(contents(c)).toEqual(expected(p + 1));
+    }
+  });
+
+  it('truncates in place and appends again after it', () => {
+    const c = new KvCache();
+    c.append([chunk(0, 6)], 6, 2, 2);
+    c.truncate(4);
+    expect(contents(c)).toEqual(expected(4));
+    c.append([chunk(4, 2)], 2, 2, 2);
+    expect(contents(c)).toEqual(expected(6));
+    c.truncate(0);
+    expect(c.length).toBe(0);
+    expect(c.views()).toEqual([]);
+  });
+
+  it('does not grow a buffer past the model context', () => {
+    const c = new KvCache();
+    c.append([chunk(0, 5)], 5, 2, 2, 6);
+    c.append([chunk(5, 1)], 1, 2, 2, 6);
+    expect(contents(c)).toEqual(expected(6));
+    expect((c.views()[0].data as Float32Array).buffer.byteLength).toBe(6 * 2 * 2 * 4);
+  });
+});
+
 describe.each([
-  ['model.onnx', TINY, 'onnx/model.onnx'],
-  ['merged decoder', TINY_MERGED, 'onnx/decoder_model_merged.onnx'],
-])('decoder on %s', (_label, dir, file) => {
+  ['model.onnx, new_key_values', TINY, 'onnx/model.onnx', 'new'],
+  ['model.onnx, presents', TINY, 'onnx/model.onnx', 'present'],
+  ['merged decoder', TINY_MERGED, 'onnx/decoder_model_merged.onnx', undefined],
+] as const)('decoder on %s', (_label, dir, file, kvOutputs) => {
   let d: Awaited<ReturnType<typeof openDecoder>>;
   beforeAll(async () => {
-    d = await openDecoder(dir, file);
+    d = await openDecoder(dir, file, kvOutputs);
+    if (kvOutputs) expect(d.decoder.kvOutputs).toBe(kvOutputs);
   });
   afterAll(async () => d.session.release());
 

@@ -32,7 +32,7 @@ export function readReference(dir = TINY): any {
 }
 
 /** A Decoder on a fixture's ONNX file, for tests that look below the Engine (logits, cache). */
-export async function openDecoder(dir: string, file: string) {
+export async function openDecoder(dir: string, file: string, kvOutputs?: import('../../lib/engine/decoder').KvOutputs) {
   const { readFile } = await import('node:fs/promises');
   const { parseModelConfig } = await import('../../lib/engine/model-config');
   const { createSession, configureRuntime } = await import('../../lib/engine/onnx-runtime');
@@ -40,7 +40,7 @@ export async function openDecoder(dir: string, file: string) {
   const config = parseModelConfig(JSON.parse(await readFile(`${dir}/config.json`, 'utf8')), null, dir);
   await configureRuntime({});
   const { session } = await createSession(new Uint8Array(await readFile(`${dir}/${file}`)), file);
-  return { decoder: new Decoder(session, config, file), config, session };
+  return { decoder: new Decoder(session, config, file, kvOutputs), config, session };
 }
 
 export const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, stopAtSentenceEnd: false, tokenHealing: false } as const;

@@ -151,7 +151,7 @@ describe('KV cache after a rejected draft', () => {
       const next = await d.decoder.forward([11], cache);
       const full = await d.decoder.forward([...ids, 7, ...draft.slice(0, keep), 11], new KvCache());
       expect(maxAbsDiff(next.row(0), full.row(full.seqLength - 1))).toBeLessThan(1e-4);
-      expect(cache.past[0].dims[2]).toBe(ids.length + keep + 2);
+      expect(cache.views()[0].dims[2]).toBe(ids.length + keep + 2);
       next.dispose();
       full.dispose();
       cache.dispose();
