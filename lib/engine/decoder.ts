@@ -80,10 +80,13 @@ export class KvCache {
     this.length = 0;
   }
 
-  /** Keeps the first `n` positions, in place. */
+  /** Keeps the first `n` positions, in place; the buffers stay for the next appends (dispose() frees them). */
   truncate(n: number): void {
     if (n >= this.length) return;
-    if (n <= 0) return this.dispose();
+    if (n <= 0) {
+      this.length = 0;
+      return;
+    }
     const { heads, headDim: d, length: old } = this;
     for (const buf of this.buffers) {
       for (let h = 1; h < heads; h++) buf.copyWithin(h * n * d, h * old * d, h * old * d + n * d);

@@ -30,7 +30,10 @@ export class PrefixCache {
     while (n < limit && this.ids[n] === context[n]) n++;
     if (!exact) n -= n % this.chunk;
     if (n === 0) {
-      this.clear();
+      // Keeps the cache's buffers: the next prompt refills them instead of allocating new ones.
+      this.cache.truncate(0);
+      this.ids = [];
+      this.alignedEnd = 0;
       return 0;
     }
     this.cache.truncate(n);

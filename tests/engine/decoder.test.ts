@@ -40,8 +40,14 @@ describe('KvCache', () => {
     expect(contents(c)).toEqual(expected(4));
     c.append([chunk(4, 2)], 2, 2, 2);
     expect(contents(c)).toEqual(expected(6));
+    const buffer = (c.views()[0].data as Float32Array).buffer;
     c.truncate(0);
     expect(c.length).toBe(0);
+    // Emptied, not freed: the next sequence refills the same buffer.
+    c.append([chunk(0, 3)], 3, 2, 2);
+    expect(contents(c)).toEqual(expected(3));
+    expect((c.views()[0].data as Float32Array).buffer).toBe(buffer);
+    c.dispose();
     expect(c.views()).toEqual([]);
   });
 
