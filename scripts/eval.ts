@@ -20,7 +20,7 @@ import { keystrokesMain } from './keystrokes-eval';
 
 const USAGE =
   'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]\n' +
-  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
+  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--limit N] [--every K] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
 
 async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads: number | undefined): Promise<Scorer> {
   const engine = await loadEngine(dir, { precision, threads });

@@ -9,6 +9,7 @@ import { loadEngine } from '../../lib/engine/index';
 import { TINY } from './fixtures';
 import { suggest } from '../../lib/suggest/suggester';
 import { keystrokeSaving, simulateWriter, suggestionPrecision } from '../../lib/suggest/simulated-writer';
+import { spread } from '../../scripts/keystrokes-eval';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -161,6 +162,20 @@ describe('eval CLI, --metric keystrokes', () => {
     await engine.dispose();
     expect(lines.at(-2)).toBe(`keystroke_saving: ${keystrokeSaving(tally).toFixed(4)}`);
     expect(lines.at(-1)).toBe(`suggestion_precision: ${suggestionPrecision(tally).toFixed(4)}`);
+  });
+
+  it('--every K evaluates every K-th abstract from index K/2 (a sample spread over the file), --limit capping how many', async () => {
+    const texts = ['First abstract about graph neural networks and their training.', 'Second abstract on diffusion models for image generation tasks.', 'Third abstract studying reinforcement learning with sparse rewards.', 'Fourth abstract proposing a new benchmark for code generation models.'];
+    const file = join(tmp, 'spread.jsonl');
+    writeFileSync(file, texts.map((abstract) => JSON.stringify({ abstract })).join('\n'));
+    expect(spread(texts, 2, Infinity)).toEqual([texts[1], texts[3]]);
+    expect(spread(texts, 3, 1)).toEqual([texts[1]]);
+    const r = await run('eval.ts', ['--metric', 'keystrokes', '--data', file, '--model', TINY, '--every', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('abstracts: 2');
+    const none = await run('eval.ts', ['--metric', 'keystrokes', '--data', file, '--model', TINY, '--every', '9']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--every 9 leaves no abstracts');
   });
 
   it('--sweep prints one row per setting; a stricter cut shows fewer suggestions', async () => {
