@@ -104,7 +104,8 @@ def main() -> None:
         f"per-column scales); the fp32 export is {fp32_bytes / 1e6:.1f} MB and is not shipped.",
         "- Inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.{i}.key/.value`; outputs `logits`, "
         "`present.{i}.key/.value` (transformers.js layout; loads in transformers.js as `dtype: 'q8'`), and `new_key_values.{i}.key/.value` "
-        "(this call's positions only; our engine fetches these instead of the presents, so a decoded token does not copy the whole cache).",
+        "(this call's positions only; our engine fetches these instead of the presents, so a decoded token does not copy the whole cache), "
+        "and `last_logits` (the last position's row, which prefill runs fetch instead of every row).",
         "",
         "## Quantization: 7-bit weights, the same results on every CPU",
         "",

@@ -3,17 +3,18 @@
  * input_ids / attention_mask / position_ids (when the graph has it) /
  * past_key_values.{i}.key|value / use_cache_branch (merged decoders), and
  * appends new_key_values.{i}.* to the cache (or keeps present.{i}.* as the
- * next call's past, for graphs without them).
+ * next call's past, for graphs without them). Prefill runs, which need only
+ * the last position's logits, fetch last_logits when the graph has it.
  */
 import { ort } from './onnx-runtime';
 import type { ModelConfig } from './model-config';
 import { ModelLoadError } from './model-source';
 
 export interface ForwardResult {
-  /** [seq, vocab] logits; rows are views into the output tensor. */
+  /** [seq, vocab] logits, or [1, vocab] for a `lastRowOnly` run; rows are views into the output tensor. */
   logits: Float32Array;
   seqLength: number;
-  /** Row `i` as a view (no copy). */
+  /** Row `i` as a view (no copy); after a `lastRowOnly` run only the last row (seqLength - 1) exists. */
   row(i: number): Float32Array;
   /** Releases the logits tensor. */
   dispose(): void;
@@ -107,6 +108,7 @@ export class Decoder {
   private readonly emptyPast: ort.Tensor;
   /** Outputs fetched from each run: onnxruntime-web copies each one out of WASM into a new array. */
   private readonly fetches: string[];
+  private readonly lastRowFetches: string[] | null;
   readonly kvOutputs: KvOutputs;
 
   /**
@@ -138,7 +140,10 @@ export class Decoder {
     const hasNew = this.newNames.every((n) => outputs.has(n));
     if (kvOutputs === 'new' && !hasNew) throw new ModelLoadError(`model file ${file} has no new_key_values outputs`);
     this.kvOutputs = kvOutputs ?? (hasNew ? 'new' : 'present');
-    this.fetches = ['logits', ...(this.kvOutputs === 'new' ? this.newNames : this.presentNames)];
+    const kv = this.kvOutputs === 'new' ? this.newNames : this.presentNames;
+    this.fetches = ['logits', ...kv];
+    // last_logits (model_creation's add_last_logits_output): the LM head on the last position only.
+    this.lastRowFetches = outputs.has('last_logits') ? ['last_logits', ...kv] : null;
     this.hasPositionIds = inputs.has('position_ids');
     this.isMerged = inputs.has('use_cache_branch');
     this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, config.nHead, 0, config.headDim]);
@@ -147,8 +152,12 @@ export class Decoder {
   /**
    * Runs `ids` after what `cache` holds and advances the cache. Pass a fresh
    * KvCache for a run without history (prefill, scoring windows).
+   * `lastRowOnly`: the caller reads only the last row (prefill), so a graph with
+   * last_logits returns just that row instead of copying out every position's
+   * (8 MB for 256 tokens). That row is quantized on its own, so it may differ
+   * from the full run's last row by int8 rounding.
    */
-  async forward(ids: ArrayLike<number>, cache: KvCache): Promise<ForwardResult> {
+  async forward(ids: ArrayLike<number>, cache: KvCache, { lastRowOnly = false } = {}): Promise<ForwardResult> {
     const s = ids.length;
     const past = cache.length;
     const inputIds = new BigInt64Array(s);
@@ -166,23 +175,30 @@ export class Decoder {
     const pastViews = past > 0 ? cache.views() : [];
     for (let j = 0; j < this.pastNames.length; j++) feeds[this.pastNames[j]] = past > 0 ? pastViews[j] : this.emptyPast;
 
-    const out = await this.session.run(feeds, this.fetches);
+    const lastOnly = lastRowOnly && s > 1 && this.lastRowFetches !== null;
+    const fetches = lastOnly ? this.lastRowFetches! : this.fetches;
+    const out = await this.session.run(feeds, fetches);
     const { nHead, headDim, nPositions } = this.config;
-    const kv = this.fetches.slice(1).map((n) => out[n].data as Float32Array);
+    const kv = fetches.slice(1).map((n) => out[n].data as Float32Array);
     // The feeds were copied into WASM when the run started, so the buffers they view may change now.
     if (this.kvOutputs === 'new') cache.append(kv, s, nHead, headDim, nPositions);
     else cache.replace(kv, past + s, nHead, headDim);
 
-    const logitsTensor = out.logits;
+    const logitsTensor = out[fetches[0]];
     const logits = logitsTensor.data as Float32Array;
     const vocab = this.config.vocabSize;
-    if (logits.length !== s * vocab) {
-      throw new Error(`logits have ${logits.length} values, expected ${s}×${vocab}; config.json does not match the model`);
+    const rows = lastOnly ? 1 : s;
+    if (logits.length !== rows * vocab) {
+      throw new Error(`logits have ${logits.length} values, expected ${rows}×${vocab}; config.json does not match the model`);
     }
     return {
       logits,
       seqLength: s,
-      row: (i) => logits.subarray(i * vocab, (i + 1) * vocab),
+      row: (i) => {
+        if (lastOnly && i !== s - 1) throw new RangeError(`row ${i}: this run returned only its last row (${s - 1})`);
+        const r = lastOnly ? 0 : i;
+        return logits.subarray(r * vocab, (r + 1) * vocab);
+      },
       dispose: () => logitsTensor.dispose?.(),
     };
   }

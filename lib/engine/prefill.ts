@@ -20,7 +20,7 @@ export const DEFAULT_PREFILL_CHUNK = 128;
 
 /**
  * Runs `ids` after the cache in chunks aligned to absolute positions; returns
- * the last chunk's output. `alignedEnd` advances only while every position
+ * the last chunk's output, with only its last row of logits (what callers read). `alignedEnd` advances only while every position
  * before the chunk was itself computed in aligned chunks.
  */
 export async function prefill(decoder: Decoder, ids: readonly number[], cache: KvCache, fed: number[], chunkSize: number, prefix?: PrefixCache) {
@@ -29,7 +29,7 @@ export async function prefill(decoder: Decoder, ids: readonly number[], cache: K
     const end = Math.min(ids.length, start + chunkSize - (cache.length % chunkSize));
     const chunk = ids.slice(start, end);
     const canonical = prefix !== undefined && prefix.alignedEnd === cache.length;
-    const out = await decoder.forward(chunk, cache);
+    const out = await decoder.forward(chunk, cache, { lastRowOnly: true });
     for (const t of chunk) fed.push(t);
     if (canonical && cache.length % chunkSize === 0) prefix.alignedEnd = cache.length;
     if (end === ids.length) return out;

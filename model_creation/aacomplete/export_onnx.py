@@ -137,8 +137,90 @@ def export_decoder(model: GPT, opset: int = OPSET) -> onnx.ModelProto:
     proto = onnx.load_from_string(buf.getvalue())
     untie_transposed_copies(proto)
     add_new_kv_outputs(proto, n_layer)
+    add_last_logits_output(proto)
     onnx.checker.check_model(proto)
     return proto
+
+
+def add_last_logits_output(proto: onnx.ModelProto) -> int:
+    """Add `last_logits` [batch, 1, vocab]: the LM head on the last position only.
+
+    A prefill run needs only the last row, but `logits` is every position's
+    (8 MB for a 256-token prompt), and onnxruntime-web copies a fetched output
+    into a new array. The LM head (the nodes between the final LayerNorm's
+    output and `logits`, int8 or fp32 alike) is duplicated on a Slice of that
+    output to its last position; the weights are shared. Returns 1 when added,
+    0 when already there.
+    """
+    g = proto.graph
+    if any(o.name == "last_logits" for o in g.output):
+        return 0
+    made = {n: node for node in g.node for n in node.output}
+    initializers = {i.name for i in g.initializer}
+
+    # Walk back from logits to the final LayerNormalization.
+    hidden, frontier, seen = None, ["logits"], set()
+    while frontier and hidden is None:
+        name = frontier.pop()
+        node = made.get(name)
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.op_type == "LayerNormalization":
+            hidden = node.output[0]
+            break
+        frontier += [i for i in node.input if i and i not in initializers]
+    if hidden is None:
+        raise ValueError("no LayerNormalization before logits: cannot find the LM head")
+
+    # The head: nodes that depend on the hidden state and that logits depends on.
+    users: dict[str, list[onnx.NodeProto]] = {}
+    for node in g.node:
+        for i in node.input:
+            users.setdefault(i, []).append(node)
+    after, stack = set(), [hidden]
+    while stack:
+        for node in users.get(stack.pop(), []):
+            if id(node) not in after:
+                after.add(id(node))
+                stack += list(node.output)
+    before, stack = set(), ["logits"]
+    while stack:
+        node = made.get(stack.pop())
+        if node is not None and id(node) not in before:
+            before.add(id(node))
+            stack += [i for i in node.input if i]
+    head = [n for n in g.node if id(n) in after and id(n) in before]
+
+    last = f"{hidden}__last"
+    rename = {hidden: last}
+    consts = [
+        ("last_logits__start", np.array([-1], np.int64)),
+        ("last_logits__end", np.array([np.iinfo(np.int64).max], np.int64)),
+        ("last_logits__axis", np.array([1], np.int64)),
+    ]
+    new_nodes = [helper.make_node("Constant", [], [n], value=numpy_helper.from_array(v, n)) for n, v in consts]
+    new_nodes.append(helper.make_node("Slice", [hidden, *(n for n, _ in consts)], [last], name="last_logits__slice"))
+    for node in head:
+        copy = onnx.NodeProto()
+        copy.CopyFrom(node)
+        copy.name = f"{node.name}__last" if node.name else ""
+        for k, i in enumerate(copy.input):
+            copy.input[k] = rename.get(i, i)
+        for k, o in enumerate(copy.output):
+            rename[o] = "last_logits" if o == "logits" else f"{o}__last"
+            copy.output[k] = rename[o]
+        new_nodes.append(copy)
+    g.node.extend(new_nodes)
+    out = next(o for o in g.output if o.name == "logits")
+    info = onnx.ValueInfoProto()
+    info.CopyFrom(out)
+    info.name = "last_logits"
+    length = info.type.tensor_type.shape.dim[1]
+    length.Clear()
+    length.dim_value = 1
+    g.output.append(info)
+    return 1
 
 
 def add_new_kv_outputs(proto: onnx.ModelProto, n_layer: int) -> int:

@@ -105,10 +105,10 @@ describe('fixture interface', () => {
   it('has the documented input and output names', () => {
     for (const s of [fp32, int8]) {
       expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames]);
-      expect(s.outputNames).toEqual(['logits', ...presentNames, ...newNames]);
+      expect(s.outputNames).toEqual(['logits', ...presentNames, ...newNames, 'last_logits']);
     }
     expect(merged.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames, 'use_cache_branch']);
-    expect(merged.outputNames).toEqual(['logits', ...presentNames, ...newNames]);
+    expect(merged.outputNames).toEqual(['logits', ...presentNames, ...newNames, 'last_logits']);
   });
 
   it('gives [batch, seq, vocab] logits and [batch, heads, past+seq, head_dim] presents', async () => {
@@ -122,6 +122,14 @@ describe('fixture interface', () => {
     expect(out.logits.dims).toEqual([2, 3, VOCAB]);
     expect(out.logits.type).toBe('float32');
     for (const n of presentNames) expect(out[n].dims).toEqual([2, N_HEAD, 7, HEAD_DIM]);
+    // last_logits: the last position's row of logits (fp32: the same numbers).
+    expect(out.last_logits.dims).toEqual([2, 1, VOCAB]);
+    const all = out.logits.data as Float32Array;
+    const last = out.last_logits.data as Float32Array;
+    for (let b = 0; b < 2; b++) {
+      const row = all.subarray((b * 3 + 2) * VOCAB, (b * 3 + 3) * VOCAB);
+      for (let v = 0; v < VOCAB; v++) expect(Math.abs(last[b * VOCAB + v] - row[v])).toBeLessThan(1e-5);
+    }
     // new_key_values: exactly the positions this run appended to each present (per batch row and head).
     for (const [j, n] of newNames.entries()) {
       expect(out[n].dims).toEqual([2, N_HEAD, 3, HEAD_DIM]);

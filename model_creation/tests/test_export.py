@@ -6,7 +6,7 @@ import pytest
 import torch
 from onnx import TensorProto, numpy_helper, shape_inference
 
-from aacomplete.export_onnx import (OnnxDecoder, add_new_kv_outputs, load_checkpoint, make_merged, mask_to_bias,
+from aacomplete.export_onnx import (OnnxDecoder, add_last_logits_output, add_new_kv_outputs, load_checkpoint, make_merged, mask_to_bias,
                                     new_kv_names, past_names, present_names)
 from aacomplete.hf_layout import write_model_dir
 from aacomplete.model import causal_bias
@@ -74,7 +74,7 @@ def test_graph_interface(tiny_onnx, tiny_cfg):
     g = tiny_onnx.graph
     n = tiny_cfg.n_layer
     assert [i.name for i in g.input] == ["input_ids", "attention_mask", "position_ids", *past_names(n)]
-    assert [o.name for o in g.output] == ["logits", *present_names(n), *new_kv_names(n)]
+    assert [o.name for o in g.output] == ["logits", *present_names(n), *new_kv_names(n), "last_logits"]
     types = {i.name: i.type.tensor_type.elem_type for i in [*g.input, *g.output]}
     assert all(types[k] == TensorProto.INT64 for k in ("input_ids", "attention_mask", "position_ids"))
     assert all(types[k] == TensorProto.FLOAT for k in [*past_names(n), *present_names(n), *new_kv_names(n), "logits"])
@@ -87,6 +87,7 @@ def test_graph_interface(tiny_onnx, tiny_cfg):
     assert outs["logits"] == ["batch_size", "sequence_length", tiny_cfg.vocab_size]
     assert outs["present.1.value"] == ["batch_size", tiny_cfg.n_head, "total_sequence_length", hd]
     assert outs["new_key_values.1.value"] == ["batch_size", tiny_cfg.n_head, "sequence_length", hd]
+    assert outs["last_logits"] == ["batch_size", 1, tiny_cfg.vocab_size]
     assert 14 <= tiny_onnx.opset_import[0].version <= 17
 
 
@@ -99,6 +100,18 @@ def test_new_kv_outputs_are_the_appended_half_of_each_present(tiny_onnx, tiny_cf
         assert identity.input[0] == concat.input[1]
     # Idempotent: a model that has them is left alone.
     assert add_new_kv_outputs(tiny_onnx, tiny_cfg.n_layer) == 0
+
+
+def test_last_logits_is_the_lm_head_on_a_slice_of_the_final_layernorm(tiny_onnx):
+    g = tiny_onnx.graph
+    made = {o: n for n in g.node for o in n.output}
+    head = made["last_logits"]
+    assert head.op_type == made["logits"].op_type
+    # Same weights: the copy reads the same initializer as the full head.
+    assert set(head.input) - {i for i in head.input if i.endswith("__last")} == set(made["logits"].input) - {made["logits"].input[0]}
+    sliced = made[next(i for i in head.input if i.endswith("__last"))]
+    assert sliced.op_type == "Slice" and made[sliced.input[0]].op_type == "LayerNormalization"
+    assert add_last_logits_output(tiny_onnx) == 0
 
 
 def test_new_kv_outputs_refuse_a_graph_without_the_concat(tiny_onnx, tiny_cfg):
@@ -125,6 +138,7 @@ def test_output_shapes_with_and_without_past(tiny_onnx, tiny_cfg, past):
         assert shapes[name] == [2, tiny_cfg.n_head, past + 3, hd]
     for name in new_kv_names(tiny_cfg.n_layer):
         assert shapes[name] == [2, tiny_cfg.n_head, 3, hd]
+    assert shapes["last_logits"] == [2, 1, tiny_cfg.vocab_size]
 
 
 def test_tied_embedding_stored_once(tiny_onnx, tiny_cfg):

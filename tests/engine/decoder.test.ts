@@ -85,6 +85,21 @@ describe.each([
     }
   });
 
+  it('returns only the last row for a lastRowOnly run, the same numbers as the full run\'s last row, and the same cache', async () => {
+    const ids: number[] = ref.prompts[0].input_ids;
+    const full = await d.decoder.forward(ids, new KvCache());
+    const cache = new KvCache();
+    const last = await d.decoder.forward(ids, cache, { lastRowOnly: true });
+    expect(last.logits.length).toBe(d.config.vocabSize);
+    expect(maxAbsDiff(last.row(ids.length - 1), full.row(ids.length - 1))).toBeLessThan(1e-4);
+    expect(() => last.row(0)).toThrow(RangeError);
+    expect(cache.length).toBe(ids.length);
+    // The cache it left continues exactly like the full run's would.
+    const next = await d.decoder.forward([ids[0]], cache);
+    const whole = await d.decoder.forward([...ids, ids[0]], new KvCache());
+    expect(maxAbsDiff(next.row(0), whole.row(ids.length))).toBeLessThan(1e-4);
+  });
+
   it('gives the same logits one token at a time with the cache as in one full run', async () => {
     const ids: number[] = [...ref.prompts[0].input_ids, ...ref.prompts[0].greedy.ids];
     const full = await d.decoder.forward(ids, new KvCache());
