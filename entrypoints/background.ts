@@ -12,8 +12,9 @@ import { classifySender } from '@/lib/extension/background/sender-check';
 import { createContextMenu, onCommand, onContextMenuClicked } from '@/lib/extension/background/triggers';
 import type { PortLike } from '@/lib/extension/ports';
 import { BackgroundRequest, ENGINE_PORT, GENERATE_PORT, parseMessage, type EngineGenerateRequest, type EngineStatus } from '@/lib/extension/protocol';
-import { loadSettings } from '@/lib/extension/settings';
-import { loadInlineSettings } from '@/lib/extension/inline-settings-store';
+import { loadSettings, settingsItem } from '@/lib/extension/settings';
+import { inlineSettingsItem, loadInlineSettings } from '@/lib/extension/inline-settings-store';
+import { watchedValue } from '@/lib/extension/watched-value';
 import { syncRegistrations } from '@/lib/extension/site-access';
 
 /** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
@@ -40,6 +41,9 @@ export default defineBackground(() => {
   const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
   const engine = createEnginePlatform();
   const connectEngine = () => engine.connect();
+  // Kept in memory between requests (a typing pause asks for both), re-read when storage changes.
+  const settingsNow = watchedValue(loadSettings, (onChange) => settingsItem.watch(onChange));
+  const inlineNow = watchedValue(loadInlineSettings, (onChange) => inlineSettingsItem.watch(onChange));
 
   // Listeners are registered synchronously at top level so a message that
   // wakes the worker is not lost.
@@ -51,7 +55,7 @@ export default defineBackground(() => {
     if (port.name !== GENERATE_PORT) return;
     // Test build: e2e proves a page's synthetic click opens no generation.
     if (import.meta.env.MODE === 'test') (globalThis as { __aaTest?: { generatePorts: number } }).__aaTest!.generatePorts++;
-    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings, loadInlineSettings, connectEngine, testPaceMs, testFault });
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings: settingsNow.get, loadInlineSettings: inlineNow.get, connectEngine, testPaceMs, testFault });
   });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {
@@ -62,7 +66,7 @@ export default defineBackground(() => {
     const parsed = parseMessage(BackgroundRequest, raw);
     if (!parsed.ok) return;
     void (async (): Promise<EngineStatus> => {
-      if (parsed.data.type === 'warm') return engine.warm((await loadSettings()).idleUnloadMinutes);
+      if (parsed.data.type === 'warm') return engine.warm((await settingsNow.get()).idleUnloadMinutes);
       return engine.status();
     })()
       .catch((error: Error) => ({ state: 'error', error: error.message }) as EngineStatus)
