@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { codemirrorRoutes, expectTabIsOneUndoStep, notebookPath } from './codemirror-pages';
 import { launch, type Harness } from './harness';
 import { INLINE_STATE_ATTR, inlineGhost, setInlineSettings, watchGhosts } from './inline-helpers';
+import { docText, openProject as openOverleafProject } from './overleaf-page';
 import { overleafLaunchOptions, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
 
 const INITIAL = 'In this paper, we';
@@ -30,17 +31,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openProject(cm: CmBuild, variant: EditorVariant = 'plain', text = INITIAL): Promise<Page> {
-  const page = await h.context.newPage();
-  await page.goto(server.projectUrl({ cm, variant, text }));
-  await page.waitForSelector('body[data-ready]');
-  await page.getByRole('button', { name: /Generate/ }).waitFor();
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('Control+End');
-  return page;
-}
-
-const docText = (page: Page) => page.evaluate(() => (window as any).__cm.state.doc.toString() as string);
+const openProject = (cm: CmBuild, variant: EditorVariant = 'plain', text = INITIAL) => openOverleafProject(h, server, { cm, variant, text });
 const state = (page: Page) => page.locator('.cm-editor').getAttribute(INLINE_STATE_ATTR);
 
 describe.each<CmBuild>(['new', 'old'])('inline suggestions, Overleaf-like page, @codemirror/view %s layout', (cm) => {

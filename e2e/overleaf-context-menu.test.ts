@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type Harness } from './harness';
 import { pickGenerateMenuItem } from './triggers';
+import { docText, ghostText, openProject as openOverleafProject } from './overleaf-page';
 import { overleafLaunchOptions, startOverleafServer, type OverleafServer } from './overleaf-server';
 
 const INITIAL = 'We propose a method to';
@@ -29,19 +30,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openProject(id: string): Promise<Page> {
-  const page = await h.context.newPage();
-  await page.goto(server.projectUrl({ cm: 'new', variant: 'plain', text: INITIAL, id }));
-  await page.waitForSelector('body[data-ready]');
-  await page.getByRole('button', { name: /Generate/ }).waitFor();
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('Control+End');
-  return page;
-}
-
-const docText = (page: Page) => page.evaluate(() => (window as any).__cm.state.doc.toString() as string);
+const openProject = (id: string) => openOverleafProject(h, server, { text: INITIAL, id });
 const contentText = (page: Page) => page.locator('.cm-content').textContent();
-const ghostText = (page: Page) => page.locator('.aa-ghost-text').first().textContent({ timeout: 1000 }).catch(() => null);
 
 /** What Chrome calls when the user picks our item after right-clicking the editor. */
 async function rightClickGenerate(page: Page): Promise<unknown> {

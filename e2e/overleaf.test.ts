@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectTabIsOneUndoStep } from './codemirror-pages';
 import { launch, setTestPace, type Harness } from './harness';
+import { docText, ghostText, openProject as openOverleafProject } from './overleaf-page';
 import { overleafLaunchOptions, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
 
 const INITIAL = 'We propose a method to';
@@ -27,18 +28,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openProject(cm: CmBuild, variant: EditorVariant = 'plain'): Promise<Page> {
-  const page = await h.context.newPage();
-  await page.goto(server.projectUrl({ cm, variant, text: INITIAL }));
-  await page.waitForSelector('body[data-ready]');
-  await page.getByRole('button', GENERATE).waitFor();
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('Control+End');
-  return page;
-}
-
-const docText = (page: Page) => page.evaluate(() => (window as any).__cm.state.doc.toString() as string);
-const ghostText = (page: Page) => page.locator('.aa-ghost-text').first().textContent({ timeout: 1000 }).catch(() => null);
+const openProject = (cm: CmBuild, variant: EditorVariant = 'plain') => openOverleafProject(h, server, { cm, variant, text: INITIAL });
 
 /** Clicks Generate and waits until the completion is complete; returns the ghost text. */
 async function generateGhost(page: Page): Promise<string> {
