@@ -32,8 +32,7 @@ export class PrefixCache {
     if (n === 0) {
       // Keeps the cache's buffers: the next prompt refills them instead of allocating new ones.
       this.cache.truncate(0);
-      this.ids = [];
-      this.alignedEnd = 0;
+      this.forget();
       return 0;
     }
     this.cache.truncate(n);
@@ -42,8 +41,13 @@ export class PrefixCache {
     return n;
   }
 
+  /** Empties the cache and frees its buffers. */
   clear(): void {
     this.cache.dispose();
+    this.forget();
+  }
+
+  private forget(): void {
     this.ids = [];
     this.alignedEnd = 0;
   }
