@@ -89,6 +89,9 @@ def main() -> None:
     ap.add_argument("--resume", default=None, help="checkpoint dir to continue from (weights only)")
     ap.add_argument("--init-from", default=None, help="Hugging Face GPT-2 checkpoint dir to fine-tune")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--extra-valid", action="append", default=[],
+                    help="NAME of WORK/data/NAME.bin to report beside valid.bin at each eval (e.g. held-out abstracts while "
+                         "training on paper bodies); the best checkpoint is still chosen on valid.bin")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -132,6 +135,15 @@ def main() -> None:
     if int(train.max()) >= cfg.vocab_size:
         sys.exit("train.bin holds ids beyond the model's vocabulary: retokenize with this model's tokenizer")
     valid_stats = json.loads((work / "data" / "valid.stats.json").read_text()) if (work / "data" / "valid.stats.json").exists() else None
+    extra = {name: (np.memmap(work / "data" / f"{name}.bin", dtype=np.uint16, mode="r"),
+                    json.loads((work / "data" / f"{name}.stats.json").read_text())) for name in args.extra_valid}
+
+    def extra_bpb() -> dict:
+        out = {}
+        for name, (data, st) in extra.items():
+            loss = evaluate(model, data, ctx, device, autocast, n_windows=args.eval_windows)
+            out[f"{name}_bpb"] = round(loss / math.log(2) * st["tokens"] / st["bytes"], 4)
+        return out
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -146,6 +158,11 @@ def main() -> None:
         return torch.autocast(device.type, dtype=torch.bfloat16)
 
     step_model = torch.compile(model) if args.compile else model
+    if args.resume or args.init_from:  # where we start from, for the before/after comparison
+        vl0 = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
+        bpb0 = vl0 / math.log(2) * valid_stats["tokens"] / valid_stats["bytes"] if valid_stats else None
+        print(json.dumps({"step": 0, "valid_loss": round(vl0, 4), "valid_bpb": round(bpb0, 4) if bpb0 else None, **extra_bpb()}),
+              file=sys.stderr)
     rng = np.random.default_rng(args.seed)
     tokens_per_step = args.batch_size * ctx * args.grad_accum
     budget_steps = args.max_tokens / tokens_per_step
@@ -182,7 +199,7 @@ def main() -> None:
             vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
             bpb = vl / math.log(2) * valid_stats["tokens"] / valid_stats["bytes"] if valid_stats else None
             history.append({"step": step, "tokens": seen, "seconds": round(time.time() - t0, 1), "train_loss": round(loss.item(), 4),
-                            "valid_loss": round(vl, 4), "valid_bpb": round(bpb, 4) if bpb else None, "lr": lr})
+                            "valid_loss": round(vl, 4), "valid_bpb": round(bpb, 4) if bpb else None, "lr": lr, **extra_bpb()})
             print("\n" + json.dumps(history[-1]), file=sys.stderr)
             if vl < best:
                 best = vl
