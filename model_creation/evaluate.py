@@ -24,6 +24,9 @@ PROMPTS = [
     "Graph neural networks",
     "Abstract: Large language models",
     "We study the problem of",
+    # paper bodies (the continued training): a section opening and a results sentence
+    "\\section{Related Work}\nPrior work on",
+    "As shown in Table~\\ref{tab:results}, our method",
 ]
 
 

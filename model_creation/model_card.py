@@ -6,7 +6,11 @@ Every number in the card is read from a file the pipeline wrote; none is typed i
 import argparse
 import json
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aacomplete.card_bodies import bodies_section  # noqa: E402
 
 
 def last_bpb(path: Path) -> float:
@@ -33,6 +37,8 @@ def main() -> None:
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--data-stats", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--mix-stats", default=str(Path(__file__).resolve().parent / "work" / "mix" / "stats.json"),
+                    help="prepare_bodies.py's stats (the paper-body section appears when the stage has its evaluations)")
     args = ap.parse_args()
     stage, ckpt = Path(args.stage), Path(args.checkpoint)
     cfg = json.loads((stage / "config.json").read_text())
@@ -92,7 +98,8 @@ def main() -> None:
         "",
     ]
     for s in ev["samples"]:
-        lines += [f"- **{s['prompt']}**", f"  - greedy: {s['prompt']}{s['greedy']}", f"  - sampled: {s['prompt']}{s['sampled']}"]
+        flat = {k: " ".join(s[k].split("\n")) for k in ("prompt", "greedy", "sampled")}  # a line break would end the list item
+        lines += [f"- **{flat['prompt']}**", f"  - greedy: {flat['prompt']}{flat['greedy']}", f"  - sampled: {flat['prompt']}{flat['sampled']}"]
     lines += [
         "",
         "## Model",

@@ -60,7 +60,7 @@ def main() -> None:
     sides = {"train": [], "valid": []}
     for p in papers:
         sides["valid" if is_validation_repo(p["repo"]) else "train"].append(p)
-    stats = {"repos": {k: len(v) for k, v in sides.items()},
+    stats = {"repos": {k: len(v) for k, v in sides.items()}, "cap": args.cap,
              "wrapped_paragraph_share_raw": round(wrapped_fraction(p["text"] for p in papers), 4)}
     texts = {}
     for side, ps in sides.items():

@@ -14,6 +14,9 @@
 # SKIP_EXPORT=1 reuses the staged export; DRAFT_ONLY=1 only rebuilds the draft table and model card.
 # KEEP_DRAFT=1 keeps the shipped draft-ngrams.bin (it is made from the checkpoint in torch, so a
 # re-quantization of the same checkpoint cannot change it; ~12 min saved) and only redoes its replay check.
+# BODY_EVAL (default work/eval/bodies_valid.jsonl, from make_body_eval.py): held-out paper-body paragraphs,
+# scored through the engine when the file exists; BEFORE_MODEL=DIR (a copy of the model shipped before this
+# run) adds its scores on the same paragraphs and abstracts, for the card's before/after table.
 # SKIP_FULL_EVAL=1 skips the whole-validation-split int8 run (~10 min on 2 cores); the card then
 # headlines the COMPARE number.
 # AVX2_CHECK=N (needs qemu-user): also scores the first N abstracts with transformers.js's native
@@ -53,6 +56,14 @@ if [ "${AVX2_CHECK:-0}" -gt 0 ]; then
     "${HASWELL[@]}" "$(command -v node)" --import tsx scripts/eval.ts --data "$VALID" --model "${m#*:}" --limit "$AVX2_CHECK" --runtime transformersjs \
       2> >(grep -v 'TCG doesn' >&2) | tee "$STAGE/eval_${m%%:*}_native_haswell.txt"
   done
+fi
+BODY_EVAL=${BODY_EVAL:-$WORK/eval/bodies_valid.jsonl}
+if [ -f "$BODY_EVAL" ]; then
+  npx tsx scripts/eval.ts --data "$BODY_EVAL" --model "$STAGE" | tee "$STAGE/eval_bodies_int8.txt"
+  if [ -n "${BEFORE_MODEL:-}" ]; then
+    npx tsx scripts/eval.ts --data "$BODY_EVAL" --model "$BEFORE_MODEL" | tee "$STAGE/eval_bodies_before.txt"
+    npx tsx scripts/eval.ts --data "$VALID" --model "$BEFORE_MODEL" "${LIMIT_ARGS[@]}" | tee "$STAGE/eval_abstracts_before.txt"
+  fi
 fi
 [ -z "${SKIP_FULL_EVAL:-}" ] && npx tsx scripts/eval.ts --data "$VALID" --model "$STAGE" | tee "$STAGE/eval_int8_full.txt"
 npx tsx scripts/tokenizer-parity.ts --tokenizer "$STAGE/tokenizer.json" --texts "$VALID" --limit 3000 | tee "$STAGE/tokenizer_parity.json"

@@ -1,6 +1,6 @@
 /**
- * Bits per byte of the model on a JSONL file of abstracts (one JSON object per
- * line with an "abstract" string; .jsonl.gz works too). Progress goes to
+ * Bits per byte of the model on a JSONL file of abstracts or paper-body paragraphs (one JSON
+ * object per line with an "abstract" or "text" string; .jsonl.gz works too). Progress goes to
  * stderr; the last stdout line is "bits_per_byte: X".
  *   npm run eval -- --data FILE.jsonl [--limit N] [--model DIR] [--precision int8|fp32] [--threads N]
  *                   [--runtime ours|transformersjs]
@@ -50,8 +50,10 @@ async function readAbstracts(file: string, limit: number): Promise<string[]> {
     } catch {
       throw new UsageError(`${file} line ${i + 1} is not valid JSON`);
     }
-    if (typeof row?.abstract !== 'string') throw new UsageError(`${file} line ${i + 1} has no "abstract" string`);
-    abstracts.push(row.abstract);
+    // abstracts, or paper-body paragraphs (`text`; their `context` is for the keystroke eval, not scored here)
+    const body = typeof row?.abstract === 'string' ? row.abstract : row?.text;
+    if (typeof body !== 'string') throw new UsageError(`${file} line ${i + 1} has no "abstract" or "text" string`);
+    abstracts.push(body);
   }
   if (abstracts.length === 0) throw new UsageError(`${file} has no abstracts`);
   return abstracts;

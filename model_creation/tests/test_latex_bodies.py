@@ -76,3 +76,24 @@ def test_prepare_bodies_never_puts_a_repository_on_both_sides(tmp_path):
     stats = json.loads((work / "stats.json").read_text())
     assert stats["train"]["tokens"] == (work / "data" / "train.bin").stat().st_size // 2
     assert stats["abstracts"]["train"] > 0
+
+
+def test_card_section_reads_before_and_after_from_the_pipeline_files(tmp_path):
+    from aacomplete.card_bodies import bodies_section
+
+    stats = {"repos": {"train": 9, "valid": 1}, "cap": 150000, "wrapped_paragraph_share_raw": 0.35,
+             "wrapped_paragraph_share_unwrapped": 0.1, "body_chars": {"train_uncapped": 2e6, "train_capped": 1.5e6, "valid": 1e5},
+             "abstracts": {"train": 100, "train_chars": 6e5, "valid": 40}, "train": {"tokens": 600000}}
+    (tmp_path / "stats.json").write_text(json.dumps(stats))
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    assert bodies_section(stage, tmp_path / "stats.json", {}) == []  # not a paper-body export: no section
+    for name, bpb, n in [("bodies_before", 1.37, 150), ("bodies_int8", 1.18, 150), ("abstracts_before", 0.85, 300), ("int8", 0.86, 300)]:
+        (stage / f"eval_{name}.txt").write_text(f"abstracts: {n}\ntokens: 10\nbytes: 40\nbits_per_byte: {bpb}\n")
+    summary = {"tokens_seen": 3e6, "seconds": 3000, "device": "cpu",
+               "history": [{"step": 100, "valid_loss": 3.0, "valid_bpb": 1.8, "valid_abs_bpb": 0.85},
+                           {"step": 200, "valid_loss": 2.5, "valid_bpb": 1.6, "valid_abs_bpb": 0.86}]}
+    text = "\n".join(bodies_section(stage, tmp_path / "stats.json", summary))
+    assert "| 150 body paragraphs from 1 held-out repositories" in text and "| 1.3700 | **1.1800** |" in text
+    assert "| the first 300 validation abstracts | 0.8500 | **0.8600** |" in text
+    assert "1.8 bits per byte at step 100 -> 1.6 at step 200" in text and "35% of prose paragraphs" in text

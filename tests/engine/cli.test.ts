@@ -140,7 +140,20 @@ describe('eval CLI', () => {
     writeFileSync(bad, `${JSON.stringify({ abstract: 'ok' })}\n${JSON.stringify({ title: 'no abstract' })}\n`);
     const r = await run('eval.ts', ['--data', bad, '--model', TINY]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('line 2 has no "abstract" string');
+    expect(r.stderr).toContain('line 2 has no "abstract" or "text" string');
+  });
+
+  it('scores a paper-body paragraph ("text") exactly as the same string given as an abstract', async () => {
+    const para = 'In this section, we describe the training objective and the data used in all experiments.';
+    const asText = join(tmp, 'body.jsonl');
+    const asAbstract = join(tmp, 'body-as-abstract.jsonl');
+    writeFileSync(asText, `${JSON.stringify({ text: para, context: '\\section{Method}' })}\n`);
+    writeFileSync(asAbstract, `${JSON.stringify({ abstract: para })}\n`);
+    const [a, b] = await Promise.all([run('eval.ts', ['--data', asText, '--model', TINY]), run('eval.ts', ['--data', asAbstract, '--model', TINY])]);
+    expect(a.code).toBe(0);
+    const last = (r: { stdout: string }) => r.stdout.trim().split('\n').pop();
+    expect(last(a)).toMatch(/^bits_per_byte: [0-9.]+$/);
+    expect(last(a)).toBe(last(b));
   });
 });
 
