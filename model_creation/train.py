@@ -89,6 +89,9 @@ def main() -> None:
     ap.add_argument("--resume", default=None, help="checkpoint dir to continue from (weights only)")
     ap.add_argument("--init-from", default=None, help="Hugging Face GPT-2 checkpoint dir to fine-tune")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--save-every-eval", action="store_true",
+                    help="also keep each evaluation's weights in OUT/steps/NNNNNN (choose afterwards, e.g. the best on "
+                         "valid.bin among those whose --extra-valid score stayed within a bar)")
     ap.add_argument("--extra-valid", action="append", default=[],
                     help="NAME of WORK/data/NAME.bin to report beside valid.bin at each eval (e.g. held-out abstracts while "
                          "training on paper bodies); the best checkpoint is still chosen on valid.bin")
@@ -201,6 +204,9 @@ def main() -> None:
             history.append({"step": step, "tokens": seen, "seconds": round(time.time() - t0, 1), "train_loss": round(loss.item(), 4),
                             "valid_loss": round(vl, 4), "valid_bpb": round(bpb, 4) if bpb else None, "lr": lr, **extra_bpb()})
             print("\n" + json.dumps(history[-1]), file=sys.stderr)
+            if args.save_every_eval:
+                save_checkpoint(out / "steps" / f"{step:06d}", cfg, model, {"history": history, "tokens_seen": seen,
+                                                                          "tokenizer": str(tokenizer_src)})
             if vl < best:
                 best = vl
                 save_checkpoint(out, cfg, model, {"history": history, "tokens_seen": seen, "tokenizer": str(tokenizer_src)})

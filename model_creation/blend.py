@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Blend two checkpoints of one architecture: weights = alpha * NEW + (1 - alpha) * OLD.
+
+Why: continued training on paper bodies moves the model away from abstracts. Interpolating the
+fine-tuned weights with the ones it started from (as in WiSE-FT) keeps most of the gain on the new
+text while giving back what was lost on the old; the trade-off is measured here, not assumed.
+
+  python3 model_creation/blend.py --old checkpoints/abstract-gpt --new work/mix/checkpoint \
+      --work work/mix --alphas 1,0.8,0.6 [--valid valid --valid valid_abs] [--save 0.8 --out DIR]
+
+Prints bits per byte on each WORK/data/NAME.bin for each alpha (the trainer's fixed windows), and
+with --save writes that blend as a checkpoint (the NEW checkpoint's tokenizer and summary beside it).
+"""
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aacomplete.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from aacomplete.model import GPT  # noqa: E402
+from train import evaluate  # noqa: E402
+
+
+def blend(old: dict, new: dict, alpha: float) -> dict:
+    if old.keys() != new.keys():
+        raise SystemExit("the checkpoints have different parameters: not the same architecture")
+    return {k: (alpha * new[k].float() + (1 - alpha) * old[k].float()) for k in new}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--old", required=True)
+    ap.add_argument("--new", required=True)
+    ap.add_argument("--work", required=True, help="holds data/NAME.bin + NAME.stats.json")
+    ap.add_argument("--valid", action="append", default=None)
+    ap.add_argument("--alphas", default="1,0.8,0.6")
+    ap.add_argument("--ctx", type=int, default=256)
+    ap.add_argument("--windows", type=int, default=64)
+    ap.add_argument("--save", type=float, default=None, help="alpha to write as a checkpoint")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    cfg, old = load_checkpoint(args.old)
+    _, new = load_checkpoint(args.new)
+    cfg.dropout = 0.0
+    model = GPT(cfg)
+    data = Path(args.work) / "data"
+    sets = {}
+    for name in args.valid or ["valid", "valid_abs"]:
+        st = json.loads((data / f"{name}.stats.json").read_text())
+        sets[name] = (np.memmap(data / f"{name}.bin", dtype=np.uint16, mode="r"), st["tokens"] / st["bytes"])
+    autocast = lambda: torch.autocast("cpu", dtype=torch.bfloat16)  # noqa: E731  (as the trainer measures)
+    device = torch.device("cpu")
+    alphas = [args.save] if args.save is not None else [float(a) for a in args.alphas.split(",")]
+    for a in alphas:
+        model.load_state_dict(blend(old, new, a))
+        row = {"alpha": a}
+        for name, (arr, tpb) in sets.items():
+            row[f"{name}_bpb"] = round(evaluate(model, arr, args.ctx, device, autocast, n_windows=args.windows) / math.log(2) * tpb, 4)
+        print(json.dumps(row), flush=True)
+    if args.save is not None:
+        out = Path(args.out or f"{args.new}-blend{args.save}")
+        meta = json.loads((Path(args.new) / "checkpoint.json").read_text()).get("meta", {})
+        meta["blend"] = {"alpha": args.save, "old": str(args.old), "new": str(args.new), **row}
+        save_checkpoint(out, cfg, model, meta)
+        for f in ("tokenizer.json", "train_summary.json"):
+            if (Path(args.new) / f).exists():
+                (out / f).write_bytes((Path(args.new) / f).read_bytes())
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
