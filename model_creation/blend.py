@@ -22,7 +22,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aacomplete.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from aacomplete.bpe import ByteLevelBPE  # noqa: E402
 from aacomplete.model import GPT  # noqa: E402
+from aacomplete.scoring import bits_per_byte  # noqa: E402
 from train import evaluate  # noqa: E402
 
 
@@ -41,6 +43,8 @@ def main() -> None:
     ap.add_argument("--alphas", default="1,0.8,0.6")
     ap.add_argument("--ctx", type=int, default=256)
     ap.add_argument("--windows", type=int, default=64)
+    ap.add_argument("--texts", action="append", default=[],
+                    help="JSONL of abstracts or body paragraphs ({abstract} or {text}) scored whole, as `npm run eval` does")
     ap.add_argument("--save", type=float, default=None, help="alpha to write as a checkpoint")
     ap.add_argument("--out", default=None)
     ap.add_argument("--threads", type=int, default=2)
@@ -55,6 +59,9 @@ def main() -> None:
     for name in args.valid or ["valid", "valid_abs"]:
         st = json.loads((data / f"{name}.stats.json").read_text())
         sets[name] = (np.memmap(data / f"{name}.bin", dtype=np.uint16, mode="r"), st["tokens"] / st["bytes"])
+    tok = ByteLevelBPE.load_hf(Path(args.new) / "tokenizer.json") if args.texts else None
+    texts = {Path(f).stem: [r.get("abstract") or r["text"] for r in map(json.loads, Path(f).read_text().splitlines()) if r]
+             for f in args.texts}
     autocast = lambda: torch.autocast("cpu", dtype=torch.bfloat16)  # noqa: E731  (as the trainer measures)
     device = torch.device("cpu")
     alphas = [args.save] if args.save is not None else [float(a) for a in args.alphas.split(",")]
@@ -63,6 +70,8 @@ def main() -> None:
         row = {"alpha": a}
         for name, (arr, tpb) in sets.items():
             row[f"{name}_bpb"] = round(evaluate(model, arr, args.ctx, device, autocast, n_windows=args.windows) / math.log(2) * tpb, 4)
+        for name, ts in texts.items():
+            row[f"{name}_bpb"] = round(bits_per_byte(model, tok, ts)["bits_per_byte"], 4)
         print(json.dumps(row), flush=True)
     if args.save is not None:
         out = Path(args.out or f"{args.new}-blend{args.save}")

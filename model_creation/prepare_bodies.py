@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aacomplete.data import DEFAULT_DATA_DIR, is_validation, read_corpus  # noqa: E402
-from aacomplete.latex_bodies import cap_text, is_validation_repo, read_papers, unwrap, wrapped_fraction  # noqa: E402
+from aacomplete.latex_bodies import cap_text, is_validation_repo, prose_breaks_per_kword, read_papers, unwrap, wrapped_fraction  # noqa: E402
 
 from tokenize_corpus import _encode, _init  # noqa: E402  (the same worker: texts joined by <|endoftext|>)
 
@@ -70,6 +70,8 @@ def main() -> None:
                 f.write(json.dumps({"repo": p["repo"], "text": t}, ensure_ascii=False) + "\n")
                 texts.setdefault(side, []).append(t)
     stats["wrapped_paragraph_share_unwrapped"] = round(wrapped_fraction(texts["train"] + texts["valid"]), 4)
+    stats["prose_breaks_per_1000_words"] = {"raw": round(prose_breaks_per_kword(p["text"] for p in papers), 1),
+                                            "unwrapped": round(prose_breaks_per_kword(texts["train"] + texts["valid"]), 1)}
     body_train = [cap_text(t, args.cap) for t in texts["train"]]
     stats["body_chars"] = {"train_uncapped": sum(map(len, texts["train"])), "train_capped": sum(map(len, body_train)),
                            "valid": sum(map(len, texts["valid"]))}

@@ -54,8 +54,10 @@ def bodies_section(stage: Path, mix_stats_path: Path, summary: dict) -> list[str
         "so no paper sits on both sides.",
         f"- Hard line wraps: {100 * st['wrapped_paragraph_share_raw']:.0f}% of prose paragraphs in the sources are wrapped over "
         "3+ lines (~80 columns), while people typing in Overleaf mostly write one line per paragraph, which is what the editor "
-        "sends the model. Trained on wrapped text, the model would learn to suggest a line break every dozen words. "
-        "`latex_bodies.unwrap` joins a prose paragraph's lines with one space and keeps the breaks LaTeX gives meaning "
+        "sends the model. Trained on wrapped text, the model would learn to suggest a line break every dozen words "
+        + (f"({st['prose_breaks_per_1000_words']['raw']} line breaks per 1,000 words of prose; "
+           f"{st['prose_breaks_per_1000_words']['unwrapped']} after unwrapping). " if "prose_breaks_per_1000_words" in st else ". ")
+        + "`latex_bodies.unwrap` joins a prose paragraph's lines with one space and keeps the breaks LaTeX gives meaning "
         f"(environments, sectioning, `\\\\`, display math, `\\item`); after it {100 * st['wrapped_paragraph_share_unwrapped']:.0f}% "
         "remain multi-line (mostly paragraphs with forced breaks).",
         f"- Long theses: one repository may hold up to 400,000 characters; each is capped at {st.get('cap', 150_000):,} characters "

@@ -115,3 +115,14 @@ def wrapped_fraction(texts: Iterable[str]) -> float:
             n += 1
             multi += len(p.split("\n")) >= 3
     return multi / max(n, 1)
+
+
+def prose_breaks_per_kword(texts: Iterable[str]) -> float:
+    """Line breaks inside prose paragraphs per 1,000 words: what a model trained on the text learns to suggest."""
+    breaks = words = 0
+    for t in texts:
+        for p in paragraphs(t):
+            if not p.lstrip().startswith("\\"):
+                breaks += p.count("\n")
+                words += len(p.split())
+    return 1000 * breaks / max(words, 1)

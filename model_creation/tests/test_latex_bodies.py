@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aacomplete.latex_bodies import cap_text, is_validation_repo, paragraphs, unwrap, wrapped_fraction
+from aacomplete.latex_bodies import cap_text, is_validation_repo, paragraphs, prose_breaks_per_kword, unwrap, wrapped_fraction
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -37,6 +37,12 @@ def test_wrapped_fraction_drops_after_unwrapping():
     wrapped = "a b c\nd e f\ng h i\n\nj k\nl m\nn o"
     assert wrapped_fraction([wrapped]) == 1.0
     assert wrapped_fraction([unwrap(wrapped)]) == 0.0
+
+
+def test_prose_breaks_count_only_prose_paragraphs():
+    wrapped = "one two three four\nfive six seven eight\n\n\\begin{align}\na\nb\n\\end{align}"
+    assert prose_breaks_per_kword([wrapped]) == 1000 * 1 / 8
+    assert prose_breaks_per_kword([unwrap(wrapped)]) == 0
 
 
 def test_cap_cuts_long_text_at_a_paragraph_boundary():
