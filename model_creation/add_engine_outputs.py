@@ -1,10 +1,11 @@
-"""Add the outputs our engine fetches to an exported decoder, in place:
-new_key_values.{i}.key/.value and last_logits.
+"""Add what our engine uses to an exported decoder, in place: the outputs
+new_key_values.{i}.key/.value and the input num_logits_to_keep (replacing the earlier
+last_logits output where a file has it).
 
-export.py adds them to every new export (see add_new_kv_outputs and add_last_logits_output in
+export.py adds them to every new export (see add_new_kv_outputs and add_logits_to_keep_input in
 aacomplete/export_onnx.py for why); this updates a model exported before that, without
-re-exporting or re-quantizing: outputs (and the nodes of the last-row LM head, which share the
-weights) are added, so weights and the other outputs stay as they were.
+re-exporting or re-quantizing: outputs, one input and the Slice in front of the LM head are
+added, so weights and the other outputs stay as they were.
 
   /usr/bin/python3 model_creation/add_engine_outputs.py public/models/abstract-gpt/onnx/model_quantized.onnx
 """
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import onnx  # noqa: E402
 
-from aacomplete.export_onnx import add_last_logits_output, add_new_kv_outputs  # noqa: E402
+from aacomplete.export_onnx import add_logits_to_keep_input, add_new_kv_outputs  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,11 +30,11 @@ def main(argv: list[str] | None = None) -> None:
     for file in map(Path, args.model):
         config = json.loads((file.parent.parent / "config.json").read_text())
         proto = onnx.load(str(file))
-        added = add_new_kv_outputs(proto, config["n_layer"]) + add_last_logits_output(proto)
+        added = add_new_kv_outputs(proto, config["n_layer"]) + add_logits_to_keep_input(proto)
         if added:
             onnx.checker.check_model(proto)
             onnx.save(proto, str(file))
-        print(f"{file}: {added} outputs added")
+        print(f"{file}: {added} additions")
 
 
 if __name__ == "__main__":

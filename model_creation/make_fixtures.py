@@ -4,7 +4,8 @@
     trains a tiny tokenizer on model_creation/tests/fixtures/texts.txt, builds a
     tiny random GPT-2 (2 layers, d=64, 4 heads, 128 positions) and writes
       tests/fixtures/tiny-gpt2/         fp32 + int8 ONNX, tokenizer, configs, reference.json
-      tests/fixtures/tiny-gpt2-merged/  merged fp32 ONNX (use_cache_branch), tokenizer, configs
+      tests/fixtures/tiny-gpt2-merged/  merged fp32 ONNX (use_cache_branch; without num_logits_to_keep,
+                                        as older exports: every run returns every row), tokenizer, configs
 
   /usr/bin/python3 model_creation/make_fixtures.py --from-checkpoint ckpt.pt \
       --tokenizer public/models/abstract-gpt/tokenizer.json --out public/models/abstract-gpt/reference.json
@@ -20,10 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import onnx  # noqa: E402
 import torch  # noqa: E402
 
 from aacomplete.bpe import ByteLevelBPE  # noqa: E402
-from aacomplete.export_onnx import load_checkpoint  # noqa: E402
+from aacomplete.export_onnx import load_checkpoint, remove_logits_to_keep_input  # noqa: E402
 from aacomplete.hf_layout import write_model_dir  # noqa: E402
 from aacomplete.model import GPT, GPTConfig  # noqa: E402
 from aacomplete.reference_data import prompt_reference  # noqa: E402
@@ -127,7 +129,12 @@ def write_tiny(out_root: Path, seed: int) -> None:
     tok_path = plain / "tokenizer.json"
     tok.save_hf(tok_path)
     write_model_dir(model, tok_path, plain)
-    write_model_dir(model, tok_path, merged, merged=True)
+    merged_file = write_model_dir(model, tok_path, merged, merged=True)
+    # The engine must keep working on graphs without num_logits_to_keep: this fixture is one.
+    older = onnx.load(str(merged_file))
+    remove_logits_to_keep_input(older)
+    onnx.checker.check_model(older)
+    onnx.save(older, str(merged_file))
     quantize_dir(plain)
     doc = reference_doc(model, tok.eot_id, body, f"random weights, seed {body['seed']}")
     (plain / "reference.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

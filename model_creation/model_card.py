@@ -111,8 +111,9 @@ def main() -> None:
         f"per-column scales); the fp32 export is {fp32_bytes / 1e6:.1f} MB and is not shipped.",
         "- Inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.{i}.key/.value`; outputs `logits`, "
         "`present.{i}.key/.value` (transformers.js layout; loads in transformers.js as `dtype: 'q8'`), and `new_key_values.{i}.key/.value` "
-        "(this call's positions only; our engine fetches these instead of the presents, so a decoded token does not copy the whole cache), "
-        "and `last_logits` (the last position's row, which prefill runs fetch instead of every row).",
+        "(this call's positions only; our engine fetches these instead of the presents, so a decoded token does not copy the whole cache). "
+        "Input `num_logits_to_keep` (int64 scalar, as transformers.js feeds it): the LM head runs on the last k positions only "
+        "(0 = all), so a prefill computes one row of logits, not one per prompt token.",
         "",
         "## Quantization: 7-bit weights, the same results on every CPU",
         "",

@@ -25,6 +25,7 @@ export function createRawRunner(o: RawLoopOptions): Runner {
   const { ort } = o;
   let session: Awaited<ReturnType<Ort['InferenceSession']['create']>>;
   let hasPositions = false;
+  let keepsLogitRows = false;
   const pastNames: string[] = [];
   const presentNames: string[] = [];
   for (let i = 0; i < o.nLayer; i++) {
@@ -37,6 +38,7 @@ export function createRawRunner(o: RawLoopOptions): Runner {
     async load() {
       session = await ort.InferenceSession.create(o.modelBytes, { ...o.sessionOptions } as any);
       hasPositions = session.inputNames.includes('position_ids');
+      keepsLogitRows = session.inputNames.includes('num_logits_to_keep');
     },
     async generate(prompt, newTokens) {
       let ids = o.encode(prompt);
@@ -51,12 +53,14 @@ export function createRawRunner(o: RawLoopOptions): Runner {
         };
         if (hasPositions) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, i) => BigInt(length + i)), [1, s]);
         for (let j = 0; j < pastNames.length; j++) feeds[pastNames[j]] = past ? past[j] : empty;
+        // Only the last row is read: the LM head runs on it alone, as in the engine and transformers.js's generate.
+        if (keepsLogitRows) feeds.num_logits_to_keep = new ort.Tensor('int64', new BigInt64Array([1n]), []);
         const out = await session.run(feeds);
         if (past) for (const t of past) t.dispose();
         past = presentNames.map((n) => out[n]);
         length += s;
         const logits = out.logits.data as Float32Array;
-        const base = (s - 1) * o.vocabSize;
+        const base = (out.logits.dims[1] - 1) * o.vocabSize;
         let best = 0;
         let bestValue = -Infinity;
         for (let v = 0; v < o.vocabSize; v++) {

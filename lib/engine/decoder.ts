@@ -1,20 +1,22 @@
 /**
  * One forward pass of the exported GPT-2 decoder with its KV cache. Feeds
  * input_ids / attention_mask / position_ids (when the graph has it) /
- * past_key_values.{i}.key|value / use_cache_branch (merged decoders), and
- * appends new_key_values.{i}.* to the cache (or keeps present.{i}.* as the
- * next call's past, for graphs without them). Prefill runs, which need only
- * the last position's logits, fetch last_logits when the graph has it.
+ * past_key_values.{i}.key|value / use_cache_branch (merged decoders) /
+ * num_logits_to_keep (when the graph has it: the LM head runs on only the rows
+ * the caller reads), and appends new_key_values.{i}.* to the cache (or keeps
+ * present.{i}.* as the next call's past, for graphs without them).
  */
 import { ort } from './onnx-runtime';
 import type { ModelConfig } from './model-config';
 import { ModelLoadError } from './model-source';
 
 export interface ForwardResult {
-  /** [seq, vocab] logits, or [1, vocab] for a `lastRowOnly` run; rows are views into the output tensor. */
+  /** [rows, vocab]: the logits of the last `rows` positions of the run; rows are views into the output tensor. */
   logits: Float32Array;
   seqLength: number;
-  /** Row `i` as a view (no copy); after a `lastRowOnly` run only the last row (seqLength - 1) exists. */
+  /** How many of the last positions have logits: all (seqLength), or fewer when the run asked for fewer. */
+  rows: number;
+  /** Position `i`'s row as a view (no copy); only positions seqLength - rows … seqLength - 1 exist. */
   row(i: number): Float32Array;
   /** Releases the logits tensor. */
   dispose(): void;
@@ -108,7 +110,8 @@ export class Decoder {
   private readonly emptyPast: ort.Tensor;
   /** Outputs fetched from each run: onnxruntime-web copies each one out of WASM into a new array. */
   private readonly fetches: string[];
-  private readonly lastRowFetches: string[] | null;
+  /** The graph has num_logits_to_keep (model_creation's add_logits_to_keep_input). */
+  readonly keepsLogitRows: boolean;
   readonly kvOutputs: KvOutputs;
 
   /**
@@ -142,8 +145,7 @@ export class Decoder {
     this.kvOutputs = kvOutputs ?? (hasNew ? 'new' : 'present');
     const kv = this.kvOutputs === 'new' ? this.newNames : this.presentNames;
     this.fetches = ['logits', ...kv];
-    // last_logits (model_creation's add_last_logits_output): the LM head on the last position only.
-    this.lastRowFetches = outputs.has('last_logits') ? ['last_logits', ...kv] : null;
+    this.keepsLogitRows = inputs.has('num_logits_to_keep');
     this.hasPositionIds = inputs.has('position_ids');
     this.isMerged = inputs.has('use_cache_branch');
     this.emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, config.nHead, 0, config.headDim]);
@@ -152,12 +154,14 @@ export class Decoder {
   /**
    * Runs `ids` after what `cache` holds and advances the cache. Pass a fresh
    * KvCache for a run without history (prefill, scoring windows).
-   * `lastRowOnly`: the caller reads only the last row (prefill), so a graph with
-   * last_logits returns just that row instead of copying out every position's
-   * (8 MB for 256 tokens). That row is quantized on its own, so it may differ
-   * from the full run's last row by int8 rounding.
+   * `rows`: how many of the last positions the caller reads (prefill: 1;
+   * default: all). A graph with num_logits_to_keep then computes the LM head
+   * (d × vocab per row) on those rows only and returns only them, instead of
+   * computing and copying out every position's (8 MB for 256 tokens). The int8
+   * model quantizes the head's input per run, so a kept row may differ from the
+   * same row of an all-rows run by int8 rounding. Other graphs return all rows.
    */
-  async forward(ids: ArrayLike<number>, cache: KvCache, { lastRowOnly = false } = {}): Promise<ForwardResult> {
+  async forward(ids: ArrayLike<number>, cache: KvCache, { rows: wanted = Infinity } = {}): Promise<ForwardResult> {
     const s = ids.length;
     const past = cache.length;
     const inputIds = new BigInt64Array(s);
@@ -172,32 +176,33 @@ export class Decoder {
     };
     if (this.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [1, s]);
     if (this.isMerged) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([past > 0 ? 1 : 0]), [1]);
+    const rows = this.keepsLogitRows ? Math.max(1, Math.min(s, wanted)) : s;
+    // 0 = every row, as transformers.js feeds it for a full forward pass.
+    if (this.keepsLogitRows) feeds.num_logits_to_keep = new ort.Tensor('int64', new BigInt64Array([rows < s ? BigInt(rows) : 0n]), []);
     const pastViews = past > 0 ? cache.views() : [];
     for (let j = 0; j < this.pastNames.length; j++) feeds[this.pastNames[j]] = past > 0 ? pastViews[j] : this.emptyPast;
 
-    const lastOnly = lastRowOnly && s > 1 && this.lastRowFetches !== null;
-    const fetches = lastOnly ? this.lastRowFetches! : this.fetches;
-    const out = await this.session.run(feeds, fetches);
+    const out = await this.session.run(feeds, this.fetches);
     const { nHead, headDim, nPositions } = this.config;
-    const kv = fetches.slice(1).map((n) => out[n].data as Float32Array);
+    const kv = this.fetches.slice(1).map((n) => out[n].data as Float32Array);
     // The feeds were copied into WASM when the run started, so the buffers they view may change now.
     if (this.kvOutputs === 'new') cache.append(kv, s, nHead, headDim, nPositions);
     else cache.replace(kv, past + s, nHead, headDim);
 
-    const logitsTensor = out[fetches[0]];
+    const logitsTensor = out.logits;
     const logits = logitsTensor.data as Float32Array;
     const vocab = this.config.vocabSize;
-    const rows = lastOnly ? 1 : s;
     if (logits.length !== rows * vocab) {
       throw new Error(`logits have ${logits.length} values, expected ${rows}×${vocab}; config.json does not match the model`);
     }
+    const first = s - rows;
     return {
       logits,
       seqLength: s,
+      rows,
       row: (i) => {
-        if (lastOnly && i !== s - 1) throw new RangeError(`row ${i}: this run returned only its last row (${s - 1})`);
-        const r = lastOnly ? 0 : i;
-        return logits.subarray(r * vocab, (r + 1) * vocab);
+        if (i < first || i >= s) throw new RangeError(`row ${i}: this run returned rows ${first}…${s - 1}`);
+        return logits.subarray((i - first) * vocab, (i - first + 1) * vocab);
       },
       dispose: () => logitsTensor.dispose?.(),
     };

@@ -29,7 +29,7 @@ export async function prefill(decoder: Decoder, ids: readonly number[], cache: K
     const end = Math.min(ids.length, start + chunkSize - (cache.length % chunkSize));
     const chunk = ids.slice(start, end);
     const canonical = prefix !== undefined && prefix.alignedEnd === cache.length;
-    const out = await decoder.forward(chunk, cache, { lastRowOnly: true });
+    const out = await decoder.forward(chunk, cache, { rows: 1 });
     for (const t of chunk) fed.push(t);
     if (canonical && cache.length % chunkSize === 0) prefix.alignedEnd = cache.length;
     if (end === ids.length) return out;

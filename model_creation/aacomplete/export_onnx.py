@@ -3,9 +3,10 @@
 Graph contract (all axes dynamic, past may be 0 on the first call):
   inputs   input_ids int64 [batch, seq], attention_mask int64 [batch, past+seq],
            position_ids int64 [batch, seq],
-           past_key_values.{i}.key / .value float32 [batch, n_head, past, head_dim]
+           past_key_values.{i}.key / .value float32 [batch, n_head, past, head_dim],
+           num_logits_to_keep int64 [] (logits for the last that-many positions; 0: all)
            (+ use_cache_branch bool [1] in the merged variant)
-  outputs  logits float32 [batch, seq, vocab], present.{i}.key / .value
+  outputs  logits float32 [batch, min(num_logits_to_keep or seq, seq), vocab], present.{i}.key / .value
            float32 [batch, n_head, past+seq, head_dim],
            new_key_values.{i}.key / .value float32 [batch, n_head, seq, head_dim]
            (only this call's positions: what `present` appends to the past)
@@ -23,6 +24,7 @@ import torch.nn as nn
 from onnx import TensorProto, helper, numpy_helper
 
 from .model import GPT, GPTConfig
+from .onnx_graph import drop_unused
 
 OPSET = 17  # highest torch 1.13 can emit; LayerNormalization is native from 17, ORT-web 1.30 runs it.
 
@@ -137,43 +139,115 @@ def export_decoder(model: GPT, opset: int = OPSET) -> onnx.ModelProto:
     proto = onnx.load_from_string(buf.getvalue())
     untie_transposed_copies(proto)
     add_new_kv_outputs(proto, n_layer)
-    add_last_logits_output(proto)
+    add_logits_to_keep_input(proto)
     onnx.checker.check_model(proto)
     return proto
 
 
-def add_last_logits_output(proto: onnx.ModelProto) -> int:
-    """Add `last_logits` [batch, 1, vocab]: the LM head on the last position only.
+LOGITS_TO_KEEP = "num_logits_to_keep"
 
-    A prefill run needs only the last row, but `logits` is every position's
-    (8 MB for a 256-token prompt), and onnxruntime-web copies a fetched output
-    into a new array. The LM head (the nodes between the final LayerNorm's
-    output and `logits`, int8 or fp32 alike) is duplicated on a Slice of that
-    output to its last position; the weights are shared. Returns 1 when added,
-    0 when already there.
+
+def add_logits_to_keep_input(proto: onnx.ModelProto) -> int:
+    """Add the input `num_logits_to_keep` (int64 scalar): the LM head runs on the last
+    that-many positions only, and `logits` is [batch, min(kept, seq), vocab]; 0 keeps all.
+
+    onnxruntime runs every node of the graph whatever outputs are fetched, so the LM head
+    (d x V multiply-accumulates per row: 16 % of a row's work on the shipped model) ran on
+    every prompt row although a prefill reads only the last. The head's input, the final
+    LayerNorm's output, now goes through Slice(starts = -kept) first: kept = 0 slices from
+    0 (everything), kept >= seq clamps to everything. transformers.js feeds this input by
+    name when the graph has it (0 for a forward pass, 1 while generating), with the same
+    meaning. Also removes `last_logits`, the earlier way to read the last row only (a
+    second LM head, which onnxruntime computed on every run besides the full one).
+    Returns 1 when added, 0 when already there.
     """
     g = proto.graph
-    if any(o.name == "last_logits" for o in g.output):
+    if any(i.name == LOGITS_TO_KEEP for i in g.input):
         return 0
+    if any(o.name == "last_logits" for o in g.output):
+        kept_outputs = [o for o in g.output if o.name != "last_logits"]
+        del g.output[:]
+        g.output.extend(kept_outputs)
+        drop_unused(g)
+    hidden = _final_hidden_state(g)
+    made = {n: node for node in g.node for n in node.output}
+    head = _lm_head(g, hidden)
+    kept = f"{hidden}__kept"
+    consts = [
+        ("logits_to_keep__axis0", np.array([0], np.int64)),
+        ("logits_to_keep__end", np.array([np.iinfo(np.int64).max], np.int64)),
+        ("logits_to_keep__axis1", np.array([1], np.int64)),
+    ]
+    slicing = [helper.make_node("Constant", [], [n], value=numpy_helper.from_array(v, n)) for n, v in consts]
+    slicing += [
+        helper.make_node("Neg", [LOGITS_TO_KEEP], ["logits_to_keep__neg"], name="logits_to_keep__neg"),
+        helper.make_node("Unsqueeze", ["logits_to_keep__neg", "logits_to_keep__axis0"], ["logits_to_keep__start"],
+                         name="logits_to_keep__start"),
+        helper.make_node("Slice", [hidden, "logits_to_keep__start", "logits_to_keep__end", "logits_to_keep__axis1"], [kept],
+                         name="logits_to_keep__slice"),
+    ]
+    for node in head:
+        for k, i in enumerate(node.input):
+            if i == hidden:
+                node.input[k] = kept
+    # Right after the LayerNorm, so the node list stays in topological order.
+    nodes = list(g.node)
+    at = nodes.index(made[hidden]) + 1
+    del g.node[:]
+    g.node.extend(nodes[:at] + slicing + nodes[at:])
+    g.input.append(helper.make_tensor_value_info(LOGITS_TO_KEEP, TensorProto.INT64, []))
+    # Shape inference cannot see through a Slice by an input's value; naming the kept rows keeps logits' rank known.
+    g.value_info.append(helper.make_tensor_value_info(kept, TensorProto.FLOAT, ["batch_size", "logits_length", None]))
+    logits = next(o for o in g.output if o.name == "logits")
+    rows = logits.type.tensor_type.shape.dim[1]
+    rows.Clear()
+    rows.dim_param = "logits_length"
+    return 1
+
+
+def remove_logits_to_keep_input(proto: onnx.ModelProto) -> int:
+    """Undo add_logits_to_keep_input: the layout of exports made before it (and of other
+    exporters' GPT-2 files), whose logits are always every row. make_fixtures.py writes the
+    merged test fixture this way, so the engine's path for such graphs stays tested.
+    Returns 1 when removed, 0 when the graph had no such input."""
+    g = proto.graph
+    if not any(i.name == LOGITS_TO_KEEP for i in g.input):
+        return 0
+    sliced = next(n for n in g.node if n.name == "logits_to_keep__slice")
+    for node in g.node:
+        for k, i in enumerate(node.input):
+            if i == sliced.output[0]:
+                node.input[k] = sliced.input[0]
+    for field, keep in ((g.input, lambda v: v.name != LOGITS_TO_KEEP), (g.value_info, lambda v: v.name != sliced.output[0])):
+        kept = [v for v in field if keep(v)]
+        del field[:]
+        field.extend(kept)
+    drop_unused(g)
+    rows = next(o for o in g.output if o.name == "logits").type.tensor_type.shape.dim[1]
+    rows.Clear()
+    rows.dim_param = "sequence_length"
+    return 1
+
+
+def _final_hidden_state(g: onnx.GraphProto) -> str:
+    """The output of the LayerNormalization that the LM head reads, walking back from logits."""
     made = {n: node for node in g.node for n in node.output}
     initializers = {i.name for i in g.initializer}
-
-    # Walk back from logits to the final LayerNormalization.
-    hidden, frontier, seen = None, ["logits"], set()
-    while frontier and hidden is None:
-        name = frontier.pop()
-        node = made.get(name)
+    frontier, seen = ["logits"], set()
+    while frontier:
+        node = made.get(frontier.pop())
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
         if node.op_type == "LayerNormalization":
-            hidden = node.output[0]
-            break
+            return node.output[0]
         frontier += [i for i in node.input if i and i not in initializers]
-    if hidden is None:
-        raise ValueError("no LayerNormalization before logits: cannot find the LM head")
+    raise ValueError("no LayerNormalization before logits: cannot find the LM head")
 
-    # The head: nodes that depend on the hidden state and that logits depends on.
+
+def _lm_head(g: onnx.GraphProto, hidden: str) -> list[onnx.NodeProto]:
+    """The nodes that depend on `hidden` and that logits depends on (fp32 or int8 alike)."""
+    made = {n: node for node in g.node for n in node.output}
     users: dict[str, list[onnx.NodeProto]] = {}
     for node in g.node:
         for i in node.input:
@@ -190,37 +264,7 @@ def add_last_logits_output(proto: onnx.ModelProto) -> int:
         if node is not None and id(node) not in before:
             before.add(id(node))
             stack += [i for i in node.input if i]
-    head = [n for n in g.node if id(n) in after and id(n) in before]
-
-    last = f"{hidden}__last"
-    rename = {hidden: last}
-    consts = [
-        ("last_logits__start", np.array([-1], np.int64)),
-        ("last_logits__end", np.array([np.iinfo(np.int64).max], np.int64)),
-        ("last_logits__axis", np.array([1], np.int64)),
-    ]
-    new_nodes = [helper.make_node("Constant", [], [n], value=numpy_helper.from_array(v, n)) for n, v in consts]
-    new_nodes.append(helper.make_node("Slice", [hidden, *(n for n, _ in consts)], [last], name="last_logits__slice"))
-    for node in head:
-        copy = onnx.NodeProto()
-        copy.CopyFrom(node)
-        copy.name = f"{node.name}__last" if node.name else ""
-        for k, i in enumerate(copy.input):
-            copy.input[k] = rename.get(i, i)
-        for k, o in enumerate(copy.output):
-            rename[o] = "last_logits" if o == "logits" else f"{o}__last"
-            copy.output[k] = rename[o]
-        new_nodes.append(copy)
-    g.node.extend(new_nodes)
-    out = next(o for o in g.output if o.name == "logits")
-    info = onnx.ValueInfoProto()
-    info.CopyFrom(out)
-    info.name = "last_logits"
-    length = info.type.tensor_type.shape.dim[1]
-    length.Clear()
-    length.dim_value = 1
-    g.output.append(info)
-    return 1
+    return [n for n in g.node if id(n) in after and id(n) in before]
 
 
 def add_new_kv_outputs(proto: onnx.ModelProto, n_layer: int) -> int:

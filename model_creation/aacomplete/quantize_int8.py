@@ -30,6 +30,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from .onnx_graph import drop_unused
+
 
 # Largest |q| of a weight that MatMulInteger reads (see the module docstring), and of one that it doesn't.
 MATMUL_QMAX = 64
@@ -70,16 +72,6 @@ class _Builder:
         if init is None or init.data_type != TensorProto.FLOAT or len(init.dims) != 2:
             return None
         return numpy_helper.to_array(init)
-
-
-def _used_names(graph: onnx.GraphProto) -> set[str]:
-    used = {o.name for o in graph.output}
-    for node in graph.node:
-        used.update(node.input)
-        for attr in node.attribute:  # If/Loop bodies may read outer-scope names
-            for sub in [attr.g] if attr.type == onnx.AttributeProto.GRAPH else list(attr.graphs):
-                used |= _used_names(sub)
-    return used
 
 
 def quantize_model(model: onnx.ModelProto, matmul_qmax: int = MATMUL_QMAX) -> onnx.ModelProto:
@@ -164,18 +156,7 @@ def quantize_model(model: onnx.ModelProto, matmul_qmax: int = MATMUL_QMAX) -> on
     del g.node[:]
     g.node.extend(new_nodes)
     g.initializer.extend(b.new_inits)
-    # Drop what the rewrite orphaned (the float weights, the float transpose of wte).
-    used = _used_names(g)
-    changed = True
-    while changed:  # a dropped node can orphan its producer
-        keep_nodes = [n for n in g.node if any(o in used for o in n.output)]
-        changed = len(keep_nodes) != len(g.node)
-        del g.node[:]
-        g.node.extend(keep_nodes)
-        used = _used_names(g)
-    keep = [i for i in g.initializer if i.name in used]
-    del g.initializer[:]
-    g.initializer.extend(keep)
+    drop_unused(g)  # what the rewrite orphaned: the float weights, the float transpose of wte
     if stats["matmul"] == 0:
         raise ValueError("no MatMul with a constant weight found: is this an exported GPT graph?")
     onnx.checker.check_model(out)

@@ -73,7 +73,7 @@ async function step(
     ...past,
     ...extra,
   };
-  const out = await s.run(feeds);
+  const out = await s.run(s.inputNames.includes('num_logits_to_keep') ? { ...keep(0), ...feeds } : feeds);
   return { out, logits: out.logits as ort.Tensor, past: presentsAsPast(out) };
 }
 
@@ -84,6 +84,8 @@ const lastRow = (t: ort.Tensor) => row(t, t.dims[1] - 1);
 const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
 const argmax = (a: number[]) => a.reduce((best, x, i) => (x > a[best] ? i : best), 0);
 const cacheFlag = (on: boolean) => ({ use_cache_branch: new ort.Tensor('bool', new Uint8Array([on ? 1 : 0]), [1]) });
+/** num_logits_to_keep, a scalar as transformers.js feeds it; 0 = every row. */
+const keep = (n: number) => ({ num_logits_to_keep: new ort.Tensor('int64', new BigInt64Array([BigInt(n)]), []) });
 
 let fp32: ort.InferenceSession;
 let int8: ort.InferenceSession;
@@ -104,11 +106,12 @@ describe('fixture interface', () => {
 
   it('has the documented input and output names', () => {
     for (const s of [fp32, int8]) {
-      expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames]);
-      expect(s.outputNames).toEqual(['logits', ...presentNames, ...newNames, 'last_logits']);
+      expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames, 'num_logits_to_keep']);
+      expect(s.outputNames).toEqual(['logits', ...presentNames, ...newNames]);
     }
+    // The merged fixture has the layout of older exports: no num_logits_to_keep, every row of logits.
     expect(merged.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...pastNames, 'use_cache_branch']);
-    expect(merged.outputNames).toEqual(['logits', ...presentNames, ...newNames, 'last_logits']);
+    expect(merged.outputNames).toEqual(['logits', ...presentNames, ...newNames]);
   });
 
   it('gives [batch, seq, vocab] logits and [batch, heads, past+seq, head_dim] presents', async () => {
@@ -118,17 +121,23 @@ describe('fixture interface', () => {
       position_ids: int64([[4, 5, 6], [4, 5, 6]]),
       ...emptyPast(2, 4, 0.1),
     };
-    const out = await fp32.run(feeds);
+    const out = await fp32.run({ ...feeds, ...keep(0) });
     expect(out.logits.dims).toEqual([2, 3, VOCAB]);
     expect(out.logits.type).toBe('float32');
     for (const n of presentNames) expect(out[n].dims).toEqual([2, N_HEAD, 7, HEAD_DIM]);
-    // last_logits: the last position's row of logits (fp32: the same numbers).
-    expect(out.last_logits.dims).toEqual([2, 1, VOCAB]);
+    // num_logits_to_keep = k: the last k positions' rows of every batch row (fp32: the same numbers); 0 or k > seq: all.
     const all = out.logits.data as Float32Array;
-    const last = out.last_logits.data as Float32Array;
-    for (let b = 0; b < 2; b++) {
-      const row = all.subarray((b * 3 + 2) * VOCAB, (b * 3 + 3) * VOCAB);
-      for (let v = 0; v < VOCAB; v++) expect(Math.abs(last[b * VOCAB + v] - row[v])).toBeLessThan(1e-5);
+    for (const [k, rows] of [[1, 1], [2, 2], [3, 3], [9, 3]]) {
+      const kept = await fp32.run({ ...feeds, ...keep(k) });
+      expect(kept.logits.dims).toEqual([2, rows, VOCAB]);
+      const got = kept.logits.data as Float32Array;
+      for (let b = 0; b < 2; b++) {
+        const want = all.subarray((b * 3 + 3 - rows) * VOCAB, (b * 3 + 3) * VOCAB);
+        const have = got.subarray(b * rows * VOCAB, (b + 1) * rows * VOCAB);
+        for (let v = 0; v < want.length; v++) expect(Math.abs(have[v] - want[v])).toBeLessThan(1e-5);
+      }
+      // The keys and values do not depend on it.
+      expect(Array.from(kept['present.1.value'].data as Float32Array)).toEqual(Array.from(out['present.1.value'].data as Float32Array));
     }
     // new_key_values: exactly the positions this run appended to each present (per batch row and head).
     for (const [j, n] of newNames.entries()) {
@@ -199,6 +208,7 @@ describe('fp32 model vs torch reference', () => {
     const b = ref.prompts[1].input_ids.slice(0, a.length + 3);
     const pad = b.length - a.length;
     const out = await fp32.run({
+      ...keep(0),
       input_ids: int64([[...new Array(pad).fill(7), ...a], b]),
       attention_mask: int64([[...new Array(pad).fill(0), ...a.map(() => 1)], b.map(() => 1)]),
       position_ids: int64([[...new Array(pad).fill(0), ...a.map((_, i) => i)], b.map((_, i) => i)]),

@@ -4,10 +4,10 @@ import numpy as np
 import onnx
 import pytest
 import torch
-from onnx import TensorProto, numpy_helper, shape_inference
+from onnx import TensorProto, helper, numpy_helper, shape_inference
 
-from aacomplete.export_onnx import (OnnxDecoder, add_last_logits_output, add_new_kv_outputs, load_checkpoint, make_merged, mask_to_bias,
-                                    new_kv_names, past_names, present_names)
+from aacomplete.export_onnx import (LOGITS_TO_KEEP, OnnxDecoder, add_logits_to_keep_input, add_new_kv_outputs, load_checkpoint,
+                                    make_merged, mask_to_bias, new_kv_names, past_names, present_names, remove_logits_to_keep_input)
 from aacomplete.hf_layout import write_model_dir
 from aacomplete.model import causal_bias
 
@@ -17,14 +17,13 @@ def dims(vi):
 
 
 def concrete(proto, batch, seq, past):
-    """Copy with concrete input dims, so shape inference computes the output shapes."""
+    """Copy with concrete dims (inputs, annotated values), so shape inference computes the output shapes."""
     m = onnx.ModelProto()
     m.CopyFrom(proto)
-    del m.graph.value_info[:]
     values = {"batch_size": batch, "sequence_length": seq, "past_sequence_length": past, "total_sequence_length": past + seq}
-    for i in m.graph.input:
+    for i in [*m.graph.input, *m.graph.value_info]:
         for d in i.type.tensor_type.shape.dim:
-            if d.dim_param:
+            if d.dim_param in values:
                 v = values[d.dim_param]
                 d.Clear()
                 d.dim_value = v
@@ -73,21 +72,21 @@ def test_attention_mask_makes_left_padding_harmless(tiny_model):
 def test_graph_interface(tiny_onnx, tiny_cfg):
     g = tiny_onnx.graph
     n = tiny_cfg.n_layer
-    assert [i.name for i in g.input] == ["input_ids", "attention_mask", "position_ids", *past_names(n)]
-    assert [o.name for o in g.output] == ["logits", *present_names(n), *new_kv_names(n), "last_logits"]
+    assert [i.name for i in g.input] == ["input_ids", "attention_mask", "position_ids", *past_names(n), LOGITS_TO_KEEP]
+    assert [o.name for o in g.output] == ["logits", *present_names(n), *new_kv_names(n)]
     types = {i.name: i.type.tensor_type.elem_type for i in [*g.input, *g.output]}
-    assert all(types[k] == TensorProto.INT64 for k in ("input_ids", "attention_mask", "position_ids"))
+    assert all(types[k] == TensorProto.INT64 for k in ("input_ids", "attention_mask", "position_ids", LOGITS_TO_KEEP))
     assert all(types[k] == TensorProto.FLOAT for k in [*past_names(n), *present_names(n), *new_kv_names(n), "logits"])
     hd = tiny_cfg.n_embd // tiny_cfg.n_head
     ins = {i.name: dims(i) for i in g.input}
     assert ins["input_ids"] == ["batch_size", "sequence_length"]
     assert ins["attention_mask"] == ["batch_size", "total_sequence_length"]
     assert ins["past_key_values.0.key"] == ["batch_size", tiny_cfg.n_head, "past_sequence_length", hd]
+    assert ins[LOGITS_TO_KEEP] == []  # a scalar, as transformers.js feeds it
     outs = {o.name: dims(o) for o in g.output}
-    assert outs["logits"] == ["batch_size", "sequence_length", tiny_cfg.vocab_size]
+    assert outs["logits"] == ["batch_size", "logits_length", tiny_cfg.vocab_size]
     assert outs["present.1.value"] == ["batch_size", tiny_cfg.n_head, "total_sequence_length", hd]
     assert outs["new_key_values.1.value"] == ["batch_size", tiny_cfg.n_head, "sequence_length", hd]
-    assert outs["last_logits"] == ["batch_size", 1, tiny_cfg.vocab_size]
     assert 14 <= tiny_onnx.opset_import[0].version <= 17
 
 
@@ -102,16 +101,56 @@ def test_new_kv_outputs_are_the_appended_half_of_each_present(tiny_onnx, tiny_cf
     assert add_new_kv_outputs(tiny_onnx, tiny_cfg.n_layer) == 0
 
 
-def test_last_logits_is_the_lm_head_on_a_slice_of_the_final_layernorm(tiny_onnx):
+def test_the_lm_head_runs_once_on_the_kept_rows_of_the_final_layernorm(tiny_onnx):
     g = tiny_onnx.graph
     made = {o: n for n in g.node for o in n.output}
-    head = made["last_logits"]
-    assert head.op_type == made["logits"].op_type
-    # Same weights: the copy reads the same initializer as the full head.
-    assert set(head.input) - {i for i in head.input if i.endswith("__last")} == set(made["logits"].input) - {made["logits"].input[0]}
-    sliced = made[next(i for i in head.input if i.endswith("__last"))]
+    head = made["logits"]
+    assert head.op_type == "MatMul"
+    assert [n for n in g.node if head.input[1] in n.input] == [head]  # one head, not a second one for the last row
+    sliced = made[head.input[0]]
     assert sliced.op_type == "Slice" and made[sliced.input[0]].op_type == "LayerNormalization"
-    assert add_last_logits_output(tiny_onnx) == 0
+    # starts = -num_logits_to_keep on the sequence axis, to the end: 0 keeps every row.
+    start = made[sliced.input[1]]
+    assert start.op_type == "Unsqueeze" and made[start.input[0]].op_type == "Neg"
+    assert made[start.input[0]].input[0] == LOGITS_TO_KEEP
+    const = lambda name: numpy_helper.to_array(made[name].attribute[0].t).tolist()  # noqa: E731
+    assert const(sliced.input[2]) == [np.iinfo(np.int64).max] and const(sliced.input[3]) == [1]
+    assert add_logits_to_keep_input(tiny_onnx) == 0
+
+
+def test_add_engine_outputs_upgrades_an_export_with_last_logits_in_place(tmp_path, tiny_model, tokenizer_json, tiny_cfg):
+    """An export of the previous layout: no num_logits_to_keep, and a second LM head on the last
+    row as the output last_logits. The script leaves one head, behind the Slice, and no last_logits."""
+    from add_engine_outputs import main as add_main
+
+    path = write_model_dir(tiny_model, tokenizer_json, tmp_path)
+    fresh = onnx.load(str(path))
+    old = onnx.load(str(path))
+    assert remove_logits_to_keep_input(old) == 1 and remove_logits_to_keep_input(old) == 0
+    assert [n for n in old.graph.node if n.name.startswith("logits_to_keep__")] == []
+    g = old.graph
+    made = {o: n for n in g.node for o in n.output}
+    head = made["logits"]
+    last_row = [
+        helper.make_node("Constant", [], ["old_start"], value=numpy_helper.from_array(np.array([-1], np.int64))),
+        helper.make_node("Constant", [], ["old_end"], value=numpy_helper.from_array(np.array([2**62], np.int64))),
+        helper.make_node("Constant", [], ["old_axis"], value=numpy_helper.from_array(np.array([1], np.int64))),
+        helper.make_node("Slice", [head.input[0], "old_start", "old_end", "old_axis"], ["hidden__last"]),
+        helper.make_node("MatMul", ["hidden__last", head.input[1]], ["last_logits"]),
+    ]
+    g.node.extend(last_row)
+    g.output.append(helper.make_tensor_value_info("last_logits", TensorProto.FLOAT, ["batch_size", 1, tiny_cfg.vocab_size]))
+    onnx.checker.check_model(old)
+    onnx.save(old, str(path))
+
+    add_main([str(path)])
+    upgraded = onnx.load(str(path))
+    assert [i.name for i in upgraded.graph.input] == [i.name for i in fresh.graph.input]
+    assert [o.name for o in upgraded.graph.output] == [o.name for o in fresh.graph.output]
+    ops = lambda p: sorted(n.op_type for n in p.graph.node)  # noqa: E731
+    assert ops(upgraded) == ops(fresh)  # the second head and its Slice are gone
+    add_main([str(path)])  # a second run changes nothing
+    assert onnx.load(str(path)).SerializeToString() == upgraded.SerializeToString()
 
 
 def test_new_kv_outputs_refuse_a_graph_without_the_concat(tiny_onnx, tiny_cfg):
@@ -133,12 +172,12 @@ def test_new_kv_outputs_refuse_a_graph_without_the_concat(tiny_onnx, tiny_cfg):
 def test_output_shapes_with_and_without_past(tiny_onnx, tiny_cfg, past):
     shapes = concrete(tiny_onnx, batch=2, seq=3, past=past)
     hd = tiny_cfg.n_embd // tiny_cfg.n_head
-    assert shapes["logits"] == [2, 3, tiny_cfg.vocab_size]
+    # How many rows depends on num_logits_to_keep's value (onnx_fixtures.test.ts runs it).
+    assert shapes["logits"] == [2, "logits_length", tiny_cfg.vocab_size]
     for name in present_names(tiny_cfg.n_layer):
         assert shapes[name] == [2, tiny_cfg.n_head, past + 3, hd]
     for name in new_kv_names(tiny_cfg.n_layer):
         assert shapes[name] == [2, tiny_cfg.n_head, 3, hd]
-    assert shapes["last_logits"] == [2, 1, tiny_cfg.vocab_size]
 
 
 def test_tied_embedding_stored_once(tiny_onnx, tiny_cfg):

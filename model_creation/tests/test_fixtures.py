@@ -61,3 +61,15 @@ def test_committed_fixture_matches_its_generator():
     tok = ByteLevelBPE.load_hf(make_fixtures.ROOT / "tests/fixtures/tiny-gpt2/tokenizer.json")
     assert all(p["input_ids"] == tok.encode(p["text"]) for p in ref["prompts"])
     assert all(p["greedy"]["min_margin"] >= make_fixtures.MIN_MARGIN for p in ref["prompts"])
+
+
+def test_committed_fixture_graphs_have_the_layouts_make_fixtures_writes():
+    """tiny-gpt2: num_logits_to_keep (a fresh export); tiny-gpt2-merged: without it (older exports)."""
+    import onnx
+    from aacomplete.export_onnx import LOGITS_TO_KEEP
+    root = make_fixtures.ROOT / "tests/fixtures"
+    for file, has in [("tiny-gpt2/onnx/model.onnx", True), ("tiny-gpt2/onnx/model_quantized.onnx", True),
+                      ("tiny-gpt2-merged/onnx/decoder_model_merged.onnx", False)]:
+        g = onnx.load(str(root / file)).graph
+        assert (LOGITS_TO_KEEP in [i.name for i in g.input]) == has, file
+        assert "last_logits" not in [o.name for o in g.output], file

@@ -32,8 +32,8 @@ def test_per_column_quantization_error_is_within_half_a_step():
 def test_quantized_graph_is_valid_and_int8(quantized, tiny_cfg):
     onnx.checker.check_model(quantized)
     ops = [n.op_type for n in quantized.graph.node]
-    # c_attn, c_proj, c_fc, mlp c_proj per block + LM head, twice (logits and last_logits, one weight)
-    n_weights = 4 * tiny_cfg.n_layer + 2
+    # c_attn, c_proj, c_fc, mlp c_proj per block + the LM head, once
+    n_weights = 4 * tiny_cfg.n_layer + 1
     assert ops.count("MatMulInteger") == n_weights
     assert ops.count("DynamicQuantizeLinear") == n_weights
     int8 = [a for a in inits(quantized).values() if a.dtype == np.int8]
@@ -122,7 +122,7 @@ def test_merged_model_quantizes_and_keeps_branch(tiny_onnx, tiny_cfg):
     q = quantize_model(make_merged(tiny_onnx, tiny_cfg.n_layer))
     assert q.graph.input[-1].name == "use_cache_branch"
     assert [n.op_type for n in q.graph.node].count("If") == 1
-    assert [n.op_type for n in q.graph.node].count("MatMulInteger") == 4 * tiny_cfg.n_layer + 2
+    assert [n.op_type for n in q.graph.node].count("MatMulInteger") == 4 * tiny_cfg.n_layer + 1
 
 
 def test_quantize_dir_writes_both_files_much_smaller(tmp_path, tiny_model, tokenizer_json):
