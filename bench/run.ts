@@ -13,8 +13,10 @@
  * from the results files (bench/report.ts, also `npm run bench:report`).
  * A new phase is one module exporting `run…(opts, log)` and one line below.
  * Each phase writes bench/results/<kind>-<date>.json and <kind>-latest.json;
- * the phase timings go to bench/results/run-latest.json.
+ * the phase timings go to bench/results/run-latest.json (saved after every
+ * phase, `complete: false` until the last one).
  */
+import { cpus, loadavg } from 'node:os';
 import { runChromium } from './chromium';
 import { runFirefox } from './firefox';
 import { makeLog, parseOptions } from './lib/options';
@@ -32,6 +34,14 @@ const log = makeLog('bench');
 const started = performance.now();
 const phases: Array<{ name: string; seconds: number }> = [];
 const failures: string[] = [];
+const startedAt = new Date().toISOString();
+/** Saved after every phase, so an interrupted run still says where its time went. */
+function saveRecord(complete: boolean) {
+  const loadAverage = loadavg().map((x) => Math.round(x * 100) / 100);
+  const record = { date: startedAt, quick: opts.quick, runs: opts.runs, rounds: opts.rounds, complete, wall_s: Math.round((performance.now() - started) / 1000), phases, failures, cores: cpus().length, load_average_at_end: loadAverage };
+  writeResult('run', record);
+  return record;
+}
 
 /** Runs one phase and records its wall time; a failed phase is reported and the others still run. */
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -40,12 +50,13 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T | undefin
   try {
     return await fn();
   } catch (e) {
-    failures.push(`${name}: ${(e as Error).stack ?? e}`);
-    log(`${name} FAILED: ${(e as Error).message}`);
+    failures.push(`${name}: ${(e as Error).message ?? e}`);
+    log(`${name} FAILED: ${(e as Error).stack ?? e}`);
     return undefined;
   } finally {
     phases.push({ name, seconds: Math.round((performance.now() - t) / 100) / 10 });
     log(`── ${name} took ${phases.at(-1)!.seconds} s`);
+    saveRecord(false);
   }
 }
 
@@ -61,10 +72,10 @@ const soak = await phase('soak', () => runBenchSoak(opts));
 if (soak && !soak.pass) failures.push('soak: FAIL (see its table)');
 await phase('firefox', () => runFirefox(opts));
 
-const wall = Math.round((performance.now() - started) / 1000);
-writeResult('run', { date: new Date().toISOString(), quick: opts.quick, runs: opts.runs, rounds: opts.rounds, wall_s: wall, phases, failures });
-await phase('report', async () => writeReport());
+const { wall_s: wall } = saveRecord(true);
 log(`done in ${wall} s: ${phases.map((p) => `${p.name} ${p.seconds} s`).join(', ')}`);
+log('── report (npm run bench:report)');
+writeReport();
 if (failures.length) {
   console.error(`\n${failures.length} phase(s) failed:\n${failures.join('\n')}`);
   process.exit(1);

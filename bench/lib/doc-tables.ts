@@ -7,7 +7,8 @@ import { renderMarkdown } from './report';
 
 const minOf = (rs: any[], k: string) => Math.min(...rs.map((r) => Number(r[k])));
 const maxOf = (rs: any[], k: string) => Math.max(...rs.map((r) => Number(r[k])));
-const runKind = (r: { quick?: boolean }) => (r.quick ? '`--quick`' : 'full');
+/** ", `--quick`" or ", full"; nothing for files written before the bench recorded it. */
+const runKind = (r: { quick?: boolean }) => (r.quick === true ? ', `--quick`' : r.quick === false ? ', full' : '');
 const load = (l: number[] | undefined) => (l ? l.map((x) => x.toFixed(1)).join(' ') : 'not recorded');
 /** The speed table's `ours` row for a thread count in Chromium on the bundled model. */
 export const oursRow = (speed: any, threads: number) => speed.results.find((r: any) => r.env === 'chromium' && r.model === 'bundled' && r.runner === 'ours' && r.threads === threads);
@@ -37,7 +38,7 @@ export function firefoxTable(ff: any, source: string): string {
   const { f, c, ratio, ratioVaried } = firefoxSummary(ff);
   const line = (env: string, model: string, r: typeof f) => `| ${env} | ${model} | ours | 1 | ${r.isolated} | ${r.cold} | ${r.ttft16} | ${r.ttft256} | ${r.decode} | ${r.varied} |`;
   return [
-    `Generated from \`${source}\` (${ff.date}, ${runKind(ff)}): ${ff.firefox}, ${ff.runs} timed runs per median, best of ${ff.rounds} round(s); ${ff.machine.cpus} cores (load ${load(ff.machine.loadavg)}).`,
+    `Generated from \`${source}\` (${ff.date}${runKind(ff)}): ${ff.firefox}, ${ff.runs} timed runs per median, best of ${ff.rounds} round(s); ${ff.machine.cpus} cores (load ${load(ff.machine.loadavg)}).`,
     '',
     '| env | model | runner | threads | cross-origin isolated | cold start ms | TTFT 16 ms | TTFT 256 ms | decode tok/s | decode tok/s, varied prompts |',
     '| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -50,7 +51,7 @@ export function firefoxTable(ff: any, source: string): string {
 
 export function typingCostTable(tc: any, source: string): string {
   return [
-    `Generated from \`${source}\` (${tc.date}, ${runKind(tc)}: ${tc.results[0].keystrokes} keystrokes; load average at the end ${load(tc.machine.load_average_at_end)}).`,
+    `Generated from \`${source}\` (${tc.date}${runKind(tc)}: ${tc.results[0].keystrokes} keystrokes; load average at the end ${load(tc.machine.load_average_at_end)}).`,
     '',
     '| threads | ghost p50 ms | ghost p95 ms | ghost + alternatives p50 ms | ghost + alternatives p95 ms | ghosts shown |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -71,7 +72,7 @@ function typingGoal(t: any): string {
 
 export function typingTable(t: any, source: string): string {
   return [
-    `Generated from \`${source}\` (${t.date}, ${runKind(t)}: typist seed ${t.typist.seed}, ${t.chars_per_s} characters/s on average, pause trigger ${t.settings.pauseMs} ms; load average at the end ${load(t.machine.load_average_at_end)}).`,
+    `Generated from \`${source}\` (${t.date}${runKind(t)}: typist seed ${t.typist.seed}, ${t.chars_per_s} characters/s on average, pause trigger ${t.settings.pauseMs} ms; load average at the end ${load(t.machine.load_average_at_end)}).`,
     '',
     '| threads (used) | characters | pauses > trigger | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -87,7 +88,7 @@ export function soakTable(s: any, source: string): string {
   return [
     `Generated from \`${source}\` (${s.date}): ${s.rounds} rounds, ${s.max_new_tokens} new tokens per generation, worker killed at round ${Math.floor(s.rounds / 2)}; load average at the end ${load(s.machine.load_average_at_end)}.`,
     '',
-    '| generations | jobs that never ended | user texts changed | offscreen memory after 10 MiB | at the end MiB | growth (bar ≤ 10 %) | wall s | result |',
+    '| generations | jobs that never ended | user texts changed | offscreen MiB after 10 generations | offscreen MiB at the end | growth (bar ≤ 10 %) | wall s | result |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     `| ${s.generations} | ${s.stuck.length} | ${s.damagedTexts.length} | ${mib(s.baselineBytes)} | ${mib(s.finalBytes)} | ${(s.growth * 100).toFixed(1)} % | ${s.seconds.toFixed(0)} | ${s.pass ? 'PASS' : 'FAIL'} |`,
     '',
@@ -97,7 +98,7 @@ export function soakTable(s: any, source: string): string {
 
 export function runTimes(run: any, source: string): string {
   return [
-    `Generated from \`${source}\` (${run.date}): \`npm run bench${run.quick ? ' -- --quick' : ''}\` (${run.runs} timed runs per median, ${run.rounds} round(s)) took **${run.wall_s} s** after its prerequisites were installed${run.failures.length ? `; ${run.failures.length} phase(s) failed` : ''}.`,
+    `Generated from \`${source}\` (started ${run.date}): \`npm run bench${run.quick ? ' -- --quick' : ''}\` (${run.runs} timed runs per median, ${run.rounds} round(s)) ${run.complete === false ? `was stopped after ${run.wall_s} s, before it finished` : `took **${run.wall_s} s**`} after its prerequisites were installed${run.failures.length ? `; ${run.failures.length} phase(s) failed` : ''}; load average at the end ${load(run.load_average_at_end)}${run.cores ? ` on ${run.cores} cores` : ''}.`,
     '',
     `| phase | ${run.phases.map((p: any) => p.name).join(' | ')} |`,
     `| --- | ${run.phases.map(() => '---:').join(' | ')} |`,
