@@ -5,12 +5,11 @@
  * keystroke (the worst case: the extension asks only after a pause). Two
  * requests per keystroke are timed: the ghost text alone (count 1, what a
  * pause shows first) and the ghost with its alternatives (settings.candidates).
- * Prints a table and writes bench/results/typing-cost-<date>.json.
+ * Prints a table and writes bench/results/typing-cost-<date>.json and typing-cost-latest.json.
  *   tsx bench/typing-cost.ts [--quick]     (one child process per thread count: ORT fixes threads per process)
  *   tsx bench/typing-cost.ts --child N     (one measurement, prints RESULT {json})
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +18,12 @@ import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
 import { suggest } from '../lib/suggest/suggester';
 import { TEXT } from './lib/prompts';
 import { percentile } from './lib/percentile';
+import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
+import { writeResult } from './lib/results';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODEL_DIR = join(ROOT, 'public/models/abstract-gpt');
 const THREADS = [1, 2];
-const args = process.argv.slice(2);
-const QUICK = args.includes('--quick');
 /** The first abstract of the benchmark text (written for the benchmark, not from the corpus); --quick types its first 300 characters. */
 const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
 /** Typing starts after the 6th word, like the simulated writer. */
@@ -32,9 +31,9 @@ const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length + 1;
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-async function child(threads: number) {
+async function child(threads: number, quick: boolean) {
   const engine = await loadEngine(MODEL_DIR, { threads });
-  const text = QUICK ? ABSTRACT.slice(0, 300) : ABSTRACT;
+  const text = quick ? ABSTRACT.slice(0, 300) : ABSTRACT;
   const ghost: number[] = [];
   const all: number[] = [];
   let shown = 0;
@@ -66,9 +65,9 @@ async function child(threads: number) {
   };
 }
 
-function runChild(threads: number): Promise<any> {
+function runChild(threads: number, quick: boolean): Promise<any> {
   return new Promise((ok, fail) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(threads), ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(threads), ...(quick ? ['--quick'] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.on('exit', (code) => {
@@ -79,29 +78,31 @@ function runChild(threads: number): Promise<any> {
   });
 }
 
-const childArg = args.indexOf('--child');
-if (childArg >= 0) {
-  console.log(`RESULT ${JSON.stringify(await child(Number(args[childArg + 1])))}`);
-} else {
+export async function runTypingCost(opts: BenchOptions, log: (line: string) => void = makeLog('typing-cost')) {
   const rows = [];
   for (const threads of THREADS) {
-    console.error(`[typing-cost] ${threads} thread(s)`);
-    rows.push(await runChild(threads));
+    log(`${threads} thread(s)`);
+    rows.push(await runChild(threads, opts.quick));
   }
   const result = {
     date: new Date().toISOString(),
-    quick: QUICK,
+    quick: opts.quick,
     settings: { minConfidence: DEFAULT_INLINE_SETTINGS.minConfidence, maxWords: DEFAULT_INLINE_SETTINGS.maxWords, candidates: DEFAULT_INLINE_SETTINGS.candidates },
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
     results: rows,
   };
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `typing-cost-${result.date.replace(/[:]/g, '-').replace(/\..*/, '')}${QUICK ? '-quick' : ''}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  const file = writeResult('typing-cost', result);
   console.log(`\nTyping cost in Node (suggest() before each of ${rows[0].keystrokes} keystrokes, bundled model, default inline settings)`);
   console.log('| threads | ghost p50 ms | ghost p95 ms | ghost + alternatives p50 ms | ghost + alternatives p95 ms | ghosts shown |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.threads_used} | ${r.ghost_p50_ms} | ${r.ghost_p95_ms} | ${r.with_alternatives_p50_ms} | ${r.with_alternatives_p95_ms} | ${r.ghosts_shown} |`);
   console.log(`→ ${file}`);
+  return result;
+}
+
+if (isMain(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const childArg = argv.indexOf('--child');
+  if (childArg >= 0) console.log(`RESULT ${JSON.stringify(await child(Number(argv[childArg + 1]), argv.includes('--quick')))}`);
+  else await runTypingCost(parseOptions());
 }

@@ -16,31 +16,36 @@
  * threads when cross-origin isolated; each run recreates the document with
  * navigator.hardwareConcurrency overridden (DevTools Emulation) before the
  * engine loads, and reads the thread count the engine reports.
- * Prints a table and writes bench/results/typing-<date>.json.
+ * Prints a table and writes bench/results/typing-<date>.json and typing-latest.json.
  *   tsx bench/typing.ts [--quick]      (prerequisite: npm run build:test)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { launch, ROOT, type Harness } from '../e2e/harness';
+import { launch, type Harness } from '../e2e/harness';
 import { setInlineSettings } from '../e2e/inline-helpers';
 import { overleafLaunchOptions, startOverleafServer } from '../e2e/overleaf-server';
 import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
 import { TEXT } from './lib/prompts';
 import { typingDelays } from './lib/typist';
 import { percentile } from './lib/percentile';
+import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
+import { writeResult } from './lib/results';
 
-const QUICK = process.argv.includes('--quick');
 const THREADS = [1, 2];
 const CHARS_PER_S = 6;
 const SEED = 11;
 const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
 /** The first five words are already in the editor; typing starts with the sixth, like the simulated writer. */
 const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length;
-const TYPED = ABSTRACT.slice(START, QUICK ? START + 200 : undefined);
-const DELAYS = typingDelays(TYPED, { charsPerSecond: CHARS_PER_S, seed: SEED });
-/** Pauses long enough to trigger a request (the last character needs no pause: the run waits after it). */
-const TRIGGERING_PAUSES = DELAYS.slice(0, -1).filter((d) => d > DEFAULT_INLINE_SETTINGS.pauseMs).length;
+/** What is typed, with the typist's delays: the rest of the abstract, or its next 200 characters with --quick. */
+function script(quick: boolean) {
+  const typed = ABSTRACT.slice(START, quick ? START + 200 : undefined);
+  const delays = typingDelays(typed, { charsPerSecond: CHARS_PER_S, seed: SEED });
+  /** Pauses long enough to trigger a request (the last character needs no pause: the run waits after it). */
+  const triggering = delays.slice(0, -1).filter((d) => d > DEFAULT_INLINE_SETTINGS.pauseMs).length;
+  return { typed, delays, triggering };
+}
+type Script = ReturnType<typeof script>;
 const CLOCK_TICKS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -96,7 +101,19 @@ async function freshOffscreen(h: Harness): Promise<void> {
   throw new Error('the offscreen document did not answer');
 }
 
-async function run(h: Harness, projectUrl: string, threads: number) {
+/** Polls the offscreen engine until it reports itself loaded (it loads on the first request). */
+async function engineReady(h: Harness): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const status: any = await h.evalInWorker(() => chrome.runtime.sendMessage({ type: 'engine:status', target: 'offscreen' }).catch(() => undefined));
+    if (status?.state === 'ready') return;
+    if (status?.state === 'error') throw new Error(`the engine failed to load: ${status.error}`);
+    await sleep(100);
+  }
+  throw new Error('the engine did not load within 2 minutes');
+}
+
+async function run(h: Harness, projectUrl: string, threads: number, { typed: TYPED, delays: DELAYS, triggering: TRIGGERING_PAUSES }: Script) {
   await freshOffscreen(h);
   // The override lives as long as this DevTools session: the whole run happens inside it.
   const result = await h.withTargetByUrl('offscreen.html', async (send) => {
@@ -110,7 +127,11 @@ async function run(h: Harness, projectUrl: string, threads: number) {
       // One pause before timing, so the engine is loaded (with the overridden thread count) and the text prefilled.
       await page.keyboard.type(' ');
       await page.keyboard.press('Backspace');
-      await page.locator('[data-abstract-autocomplete="ghost"]').first().waitFor({ timeout: 120_000 }).catch(() => undefined);
+      await engineReady(h);
+      // Then ask now (Alt+\) and give its ghost a moment: the text's first prefill is not a keystroke. A pause that
+      // shows nothing (below the confidence cut) must not hold the run: waiting for a ghost that never came cost 2 minutes.
+      await page.keyboard.press('Alt+Backslash');
+      await page.locator('[data-abstract-autocomplete="ghost"]').first().waitFor({ timeout: 5_000 }).catch(() => undefined);
       // Page code as source: tsx's keepNames would wrap named functions in a helper the page lacks.
       await page.evaluate(RECORDER);
       const cpuBefore = await extensionCpuSeconds(h);
@@ -149,37 +170,39 @@ async function run(h: Harness, projectUrl: string, threads: number) {
   };
 }
 
-const server = await startOverleafServer();
-const h = await launch(overleafLaunchOptions(server));
-const rows = [];
-try {
-  await setInlineSettings(h, { ...DEFAULT_INLINE_SETTINGS, enabled: true });
-  const url = server.projectUrl({ cm: 'new', variant: 'plain', text: ABSTRACT.slice(0, START) });
-  for (const threads of THREADS) {
-    console.error(`[typing] ${threads} thread(s): ${TYPED.length} characters at ${CHARS_PER_S}/s`);
-    rows.push(await run(h, url, threads));
+export async function runTyping(opts: BenchOptions, log: (line: string) => void = makeLog('typing')) {
+  const sc = script(opts.quick);
+  const server = await startOverleafServer();
+  const h = await launch(overleafLaunchOptions(server));
+  const rows = [];
+  try {
+    await setInlineSettings(h, { ...DEFAULT_INLINE_SETTINGS, enabled: true });
+    const url = server.projectUrl({ cm: 'new', variant: 'plain', text: ABSTRACT.slice(0, START) });
+    for (const threads of THREADS) {
+      log(`${threads} thread(s): ${sc.typed.length} characters at ${CHARS_PER_S}/s`);
+      rows.push(await run(h, url, threads, sc));
+    }
+    h.assertNoExternalRequests();
+  } finally {
+    await h.close();
+    await server.close();
   }
-  h.assertNoExternalRequests();
-} finally {
-  await h.close();
-  await server.close();
+  const result = {
+    date: new Date().toISOString(),
+    quick: opts.quick,
+    chars_per_s: CHARS_PER_S,
+    typist: { seed: SEED, delay_p50_ms: round(percentile(sc.delays, 0.5)), delay_p95_ms: round(percentile(sc.delays, 0.95)) },
+    settings: DEFAULT_INLINE_SETTINGS,
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+    results: rows,
+  };
+  const file = writeResult('typing', result);
+  console.log(`\nTyping in Chromium (Overleaf-like editor, ${CHARS_PER_S} characters/s on average, seed ${SEED}, default inline settings)`);
+  console.log('| threads (used) | characters | pauses > trigger | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.pauses_over_trigger} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`);
+  console.log(`→ ${file}`);
+  return result;
 }
 
-const result = {
-  date: new Date().toISOString(),
-  quick: QUICK,
-  chars_per_s: CHARS_PER_S,
-  typist: { seed: SEED, delay_p50_ms: round(percentile(DELAYS, 0.5)), delay_p95_ms: round(percentile(DELAYS, 0.95)) },
-  settings: DEFAULT_INLINE_SETTINGS,
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
-  results: rows,
-};
-const dir = join(ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `typing-${result.date.replace(/[:]/g, '-').replace(/\..*/, '')}${QUICK ? '-quick' : ''}.json`);
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-console.log(`\nTyping in Chromium (Overleaf-like editor, ${CHARS_PER_S} characters/s on average, seed ${SEED}, default inline settings)`);
-console.log('| threads (used) | characters | pauses > trigger | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.pauses_over_trigger} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`);
-console.log(`→ ${file}`);
+if (isMain(import.meta.url)) await runTyping(parseOptions());

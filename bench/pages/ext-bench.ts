@@ -1,11 +1,11 @@
 /**
- * Runs inside the built extension (bench/run.ts copies the test build and adds
- * bench.html + this bundle, then opens bench.html as the extension's offscreen
+ * Runs inside the built extension (bench/plan.ts copies the test build and adds
+ * bench.html + this bundle; bench/chromium.ts opens bench.html as the offscreen
  * document): same origin, same manifest COOP/COEP (cross-origin isolated), the
  * same shipped ort/ files and model files as the real offscreen document.
  * Query: ?runner=ours|raw&threads=N&model=models/abstract-gpt/&id=KEY; the plan
  * is the file named by &plan=. The result is left in window.__benchResult, which
- * bench/run.ts reads through the page's own DevTools target. (Sending it to the
+ * bench/chromium.ts reads through the page's own DevTools target. (Sending it to the
  * service worker by message lost results when the worker restarted mid-run.)
  */
 import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';

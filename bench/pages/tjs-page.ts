@@ -1,6 +1,6 @@
 /**
  * transformers.js (its text-generation pipeline, greedy, WASM backend) on a
- * local page served by bench/run.ts with COOP/COEP (cross-origin isolated).
+ * local page served by bench/chromium.ts with COOP/COEP (cross-origin isolated).
  * Query: ?threads=N&model=NAME&id=KEY. Models under /models/, its own
  * onnxruntime-web build's files under /tjs-ort/. Result: window.__benchResult.
  */

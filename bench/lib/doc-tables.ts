@@ -1,0 +1,140 @@
+/**
+ * What the docs' generated regions say, rendered from the results files the
+ * bench writes (bench/report.ts puts them between the markers). Each renderer
+ * takes a parsed results file and returns Markdown; nothing here measures.
+ */
+import { renderMarkdown } from './report';
+
+const minOf = (rs: any[], k: string) => Math.min(...rs.map((r) => Number(r[k])));
+const maxOf = (rs: any[], k: string) => Math.max(...rs.map((r) => Number(r[k])));
+/** ", `--quick`" or ", full"; nothing for files written before the bench recorded it. */
+const runKind = (r: { quick?: boolean }) => (r.quick === true ? ', `--quick`' : r.quick === false ? ', full' : '');
+const load = (l: number[] | undefined) => (l ? l.map((x) => x.toFixed(1)).join(' ') : 'not recorded');
+/** The speed table's `ours` row for a thread count in Chromium on the bundled model. */
+export const oursRow = (speed: any, threads: number) => speed.results.find((r: any) => r.env === 'chromium' && r.model === 'bundled' && r.runner === 'ours' && r.threads === threads);
+
+export function speedTable(speed: any, source: string): string {
+  return renderMarkdown(speed, source);
+}
+
+/** Firefox against Chromium on one thread, best of the rounds of one run (older files kept only the per-round values). */
+export function firefoxSummary(ff: any) {
+  const chromium = ff.chromium_1_thread_same_run.all as any[];
+  const firefox = ff.all as any[];
+  const row = (rs: any[]) => ({
+    isolated: rs.every((r) => r.cross_origin_isolated === true) ? 'yes' : 'no',
+    cold: minOf(rs, 'cold_start_ms'),
+    ttft16: minOf(rs, 'ttft_ms_16'),
+    ttft256: minOf(rs, 'ttft_ms_256'),
+    decode: maxOf(rs, 'decode_tokens_per_s'),
+    varied: maxOf(rs, 'decode_tokens_per_s_varied'),
+  });
+  const f = row(firefox);
+  const c = row(chromium);
+  return { f, c, ratio: (f.decode / c.decode).toFixed(2), ratioVaried: (f.varied / c.varied).toFixed(2) };
+}
+
+export function firefoxTable(ff: any, source: string): string {
+  const { f, c, ratio, ratioVaried } = firefoxSummary(ff);
+  const line = (env: string, model: string, r: typeof f) => `| ${env} | ${model} | ours | 1 | ${r.isolated} | ${r.cold} | ${r.ttft16} | ${r.ttft256} | ${r.decode} | ${r.varied} |`;
+  return [
+    `Generated from \`${source}\` (${ff.date}${runKind(ff)}): ${ff.firefox}, ${ff.runs} timed runs per median, best of ${ff.rounds} round(s); ${ff.machine.cpus} cores (load ${load(ff.machine.loadavg)}).`,
+    '',
+    '| env | model | runner | threads | cross-origin isolated | cold start ms | TTFT 16 ms | TTFT 256 ms | decode tok/s | decode tok/s, varied prompts |',
+    '| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    line('firefox', `bundled (${ff.model.layers} layers, d${ff.model.d})`, f),
+    line('chromium (same run, extension tab)', 'bundled', c),
+    '',
+    `Firefox decode: **${f.decode} tokens/s, single thread** — ${ratio}× Chromium's ${c.decode} tok/s on one thread in the same run (${ratioVaried}× over the varied prompts: ${f.varied} vs ${c.varied}).`,
+  ].join('\n');
+}
+
+export function typingCostTable(tc: any, source: string): string {
+  return [
+    `Generated from \`${source}\` (${tc.date}${runKind(tc)}: ${tc.results[0].keystrokes} keystrokes; load average at the end ${load(tc.machine.load_average_at_end)}).`,
+    '',
+    '| threads | ghost p50 ms | ghost p95 ms | ghost + alternatives p50 ms | ghost + alternatives p95 ms | ghosts shown |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...tc.results.map((r: any) => `| ${r.threads_used} | ${r.ghost_p50_ms} | ${r.ghost_p95_ms} | ${r.with_alternatives_p50_ms} | ${r.with_alternatives_p95_ms} | ${r.ghosts_shown} |`),
+  ].join('\n');
+}
+
+/** Issue 16's goal for the typing path: pause-to-ghost p95 ≤ 40 ms at 1 thread in Chromium. */
+export const TYPING_P95_GOAL_MS = 40;
+
+function typingGoal(t: any): string {
+  const one = t.results.find((r: any) => r.threads === 1);
+  if (!one) return 'No 1-thread row in this run.';
+  const p95 = one.pause_to_ghost_p95_ms;
+  const verdict = p95 <= TYPING_P95_GOAL_MS ? 'met' : `missed by ${(p95 - TYPING_P95_GOAL_MS).toFixed(1)} ms`;
+  return `Goal: pause-to-ghost p95 ≤ ${TYPING_P95_GOAL_MS} ms at 1 thread — ${p95} ms over ${one.ghosts_shown} ghosts, ${verdict}. The typist's intervals: median ${t.typist.delay_p50_ms} ms, p95 ${t.typist.delay_p95_ms} ms.`;
+}
+
+export function typingTable(t: any, source: string): string {
+  return [
+    `Generated from \`${source}\` (${t.date}${runKind(t)}: typist seed ${t.typist.seed}, ${t.chars_per_s} characters/s on average, pause trigger ${t.settings.pauseMs} ms; load average at the end ${load(t.machine.load_average_at_end)}).`,
+    '',
+    '| threads (used) | characters | pauses > trigger | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...t.results.map((r: any) => `| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.pauses_over_trigger} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`),
+    '',
+    typingGoal(t),
+  ].join('\n');
+}
+
+export function soakTable(s: any, source: string): string {
+  const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+  const outcomes = Object.entries<number>(s.outcomes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [
+    `Generated from \`${source}\` (${s.date}): ${s.rounds} rounds, ${s.max_new_tokens} new tokens per generation, worker killed at round ${Math.floor(s.rounds / 2)}; load average at the end ${load(s.machine.load_average_at_end)}.`,
+    '',
+    '| generations | jobs that never ended | user texts changed | offscreen MiB after 10 generations | offscreen MiB at the end | growth (bar ≤ 10 %) | wall s | result |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| ${s.generations} | ${s.stuck.length} | ${s.damagedTexts.length} | ${mib(s.baselineBytes)} | ${mib(s.finalBytes)} | ${(s.growth * 100).toFixed(1)} % | ${s.seconds.toFixed(0)} | ${s.pass ? 'PASS' : 'FAIL'} |`,
+    '',
+    `Outcomes: ${outcomes}.`,
+  ].join('\n');
+}
+
+export function runTimes(run: any, source: string): string {
+  return [
+    `Generated from \`${source}\` (started ${run.date}): \`npm run bench${run.quick ? ' -- --quick' : ''}\` (${run.runs} timed runs per median, ${run.rounds} round(s)) ${run.complete === false ? `was stopped after ${run.wall_s} s, before it finished` : `took **${run.wall_s} s**`} after its prerequisites were installed${run.failures.length ? `; ${run.failures.length} phase(s) failed` : ''}; load average at the end ${load(run.load_average_at_end)}${run.cores ? ` on ${run.cores} cores` : ''}.`,
+    '',
+    `| phase | ${run.phases.map((p: any) => p.name).join(' | ')} |`,
+    `| --- | ${run.phases.map(() => '---:').join(' | ')} |`,
+    `| seconds | ${run.phases.map((p: any) => p.seconds).join(' | ')} |`,
+  ].join('\n');
+}
+
+const fmt0 = (x: number) => x.toFixed(0);
+
+/** README: decode speed, ratios and first-token latency in Chromium on the bundled model. */
+export function readmeSpeed(speed: any): string {
+  const one = oursRow(speed, 1);
+  const two = oursRow(speed, 2);
+  return `greedy, it wrote ${fmt0(one.decode_tokens_per_s)} tokens/s on one thread and ${fmt0(two.decode_tokens_per_s)} on two in Chromium (${one.decode_vs_transformersjs}× and ${two.decode_vs_transformersjs}× transformers.js on the same model for the benchmark's first prompt, ${one.decode_varied_vs_transformersjs}× and ${two.decode_varied_vs_transformersjs}× over eight varied prompts); first words came ${fmt0(one.ttft_ms_16)} ms after the request for a short prompt and ${fmt0(one.ttft_ms_256_continued)} ms when continuing a text it had just completed (one thread; \`bench/results/latest.json\`, ${speed.date.slice(0, 10)}, ${speed.quick ? 'a quick run' : 'a full run'})`;
+}
+
+/** README: the shipped model's and draft table's sizes, as the bench read them. */
+export function readmeModel(speed: any): string {
+  const m = speed.models.bundled;
+  return `${(m.onnx_bytes / 1e6).toFixed(0)} MB, int8`;
+}
+
+export function readmeDraft(speed: any): string {
+  const m = speed.models.bundled;
+  return m.draft_table_bytes == null ? 'a table' : `a ${(m.draft_table_bytes / 1e6).toFixed(1)} MB table`;
+}
+
+/** README: Firefox against Chromium on one thread, and how long loading took. */
+export function readmeFirefox(ff: any): string {
+  const { f, ratio } = firefoxSummary(ff);
+  return `${ratio}× Chrome's one-thread decode speed, measured side by side (\`bench/results/firefox-latest.json\`, ${ff.date.slice(0, 10)}); loading took ${fmt0(f.cold)} ms there`;
+}
+
+/** README: the model card's headline bits per byte (written by model_creation/ship.sh with `npm run eval`). */
+export function modelCardBitsPerByte(card: string): string {
+  const m = /: (\d+\.\d+) bits per byte\.\*\*/.exec(card);
+  if (!m) throw new Error('the model card has no "…: X bits per byte.**" headline');
+  return `${Number(m[1]).toFixed(2)} bits per byte`;
+}
