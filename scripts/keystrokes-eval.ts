@@ -75,15 +75,15 @@ export async function keystrokesMain(): Promise<void> {
   const sweepMid = listFlag('sweep-mid', values['sweep-mid']) ?? [];
   const sweepBonus = listFlag('sweep-bonus', values['sweep-bonus']) ?? [];
   const data = await Promise.all(sets.map(async (set) => ({ set, records: await readDataSet(set) })));
-  // One thread by default: the extension's offscreen document is not cross-origin isolated.
   const dir = values.model ?? DEFAULT_MODEL_DIR;
+  // One thread by default: the extension's offscreen document is not cross-origin isolated.
   const engine = await loadEngine(dir, { threads: integerFlag('threads', values.threads) ?? 1 });
   stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${engine.info.threads} thread(s); ${data.map((d) => `${d.set.name}: ${d.records.length} records`).join(', ')}`);
   try {
     const windows = await promptWindows(dir, engine, Math.max(DEFAULT_INLINE_SETTINGS.maxWords, ...sweepWords));
     if (sweep) {
       for (const { set, records } of data) {
-        if (data.length > 1) console.log(`set: ${set.name}`);
+        if (data.length > 1) console.log(`data: ${set.name}`);
         await runSweep(engine, windows, records, sweep, sweepWords, { nexts: sweepNext, mids: sweepMid, bonuses: sweepBonus });
       }
     } else {
@@ -152,6 +152,8 @@ function printResults(results: SetResult[]): void {
     console.log(`latency_p95_ms: ${percentile(latencies, 0.95).toFixed(1)}`);
     console.log(`first_word_p50_ms: ${percentile(firstWord, 0.5).toFixed(1)}`);
     console.log(`first_word_p95_ms: ${percentile(firstWord, 0.95).toFixed(1)}`);
+    // The raw counts, so that runs over parts of a file can be pooled exactly.
+    console.log(`tally: ${JSON.stringify(t)}`);
     console.log(`keystroke_saving: ${keystrokeSaving(t).toFixed(4)}`);
     console.log(`suggestion_precision: ${suggestionPrecision(t).toFixed(4)}`);
   }
