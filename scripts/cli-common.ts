@@ -1,9 +1,11 @@
 /**
  * What the engine CLIs share: the default model location, flag parsing into
- * numbers, and turning any failure into one line on stderr with a non-zero
- * exit code (a stack trace helps nobody who mistyped a flag).
+ * numbers, reading .jsonl data files, and turning any failure into one line on
+ * stderr with a non-zero exit code (a stack trace helps nobody who mistyped a flag).
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../public/models/abstract-gpt', import.meta.url));
 
@@ -20,6 +22,30 @@ export function integerFlag(flag: string, value: string | undefined): number | u
   const n = numberFlag(flag, value);
   if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
   return n;
+}
+
+/** The parsed lines of a .jsonl or .jsonl.gz file (blank lines skipped), with their 1-based line numbers. */
+export async function readJsonl(file: string): Promise<Array<{ line: number; row: unknown }>> {
+  const raw = await readFile(file).catch((e: any) => {
+    throw new UsageError(e?.code === 'ENOENT' ? `data file not found: ${file}` : `cannot read ${file}: ${e?.message ?? e}`);
+  });
+  let text: string;
+  try {
+    text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+  } catch {
+    throw new UsageError(`${file} is not a valid gzip file`);
+  }
+  const rows: Array<{ line: number; row: unknown }> = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    try {
+      rows.push({ line: i + 1, row: JSON.parse(lines[i]) });
+    } catch {
+      throw new UsageError(`${file} line ${i + 1} is not valid JSON`);
+    }
+  }
+  return rows;
 }
 
 export function stderr(line: string): void {

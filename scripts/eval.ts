@@ -8,19 +8,18 @@
  * default, native onnxruntime-node, whose int8 kernels differ per CPU (VNNI,
  * AVX2, ARM), where ours (onnxruntime-web WASM) computes alike on every CPU.
  * Same protocol either way: the engine's windows and per-token NLL.
- * With --metric keystrokes, the simulated writer instead (scripts/keystrokes-eval.ts).
+ * With --metric keystrokes, the simulated writer instead (scripts/keystrokes-eval.ts), on records
+ * with an "abstract" or a "text" and an optional "context" (scripts/writer-records.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../lib/engine/index';
 import type { Scorer } from '../bench/lib/transformersjs-scorer';
-import { DEFAULT_MODEL_DIR, UsageError, integerFlag, runCli, stderr } from './cli-common';
+import { DEFAULT_MODEL_DIR, UsageError, integerFlag, readJsonl, runCli, stderr } from './cli-common';
 import { keystrokesMain } from './keystrokes-eval';
 
 const USAGE =
   'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]\n' +
-  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--limit N] [--every K] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
+  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--every K] [--limit N] [--data FILE2 [--every K] [--limit N] …] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
 
 async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads: number | undefined): Promise<Scorer> {
   const engine = await loadEngine(dir, { precision, threads });
@@ -31,28 +30,13 @@ async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads:
 }
 
 async function readAbstracts(file: string, limit: number): Promise<string[]> {
-  const raw = await readFile(file).catch((e: any) => {
-    throw new UsageError(e?.code === 'ENOENT' ? `data file not found: ${file}` : `cannot read ${file}: ${e?.message ?? e}`);
-  });
-  let text: string;
-  try {
-    text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-  } catch {
-    throw new UsageError(`${file} is not a valid gzip file`);
-  }
   const abstracts: string[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length && abstracts.length < limit; i++) {
-    if (lines[i].trim() === '') continue;
-    let row: any;
-    try {
-      row = JSON.parse(lines[i]);
-    } catch {
-      throw new UsageError(`${file} line ${i + 1} is not valid JSON`);
-    }
+  for (const { line, row } of await readJsonl(file)) {
+    if (abstracts.length >= limit) break;
     // abstracts, or paper-body paragraphs (`text`; their `context` is for the keystroke eval, not scored here)
-    const body = typeof row?.abstract === 'string' ? row.abstract : row?.text;
-    if (typeof body !== 'string') throw new UsageError(`${file} line ${i + 1} has no "abstract" or "text" string`);
+    const r = row as { abstract?: unknown; text?: unknown } | null;
+    const body = typeof r?.abstract === 'string' ? r.abstract : r?.text;
+    if (typeof body !== 'string') throw new UsageError(`${file} line ${line} has no "abstract" or "text" string`);
     abstracts.push(body);
   }
   if (abstracts.length === 0) throw new UsageError(`${file} has no abstracts`);
@@ -61,7 +45,7 @@ async function readAbstracts(file: string, limit: number): Promise<string[]> {
 
 async function main(): Promise<void> {
   const metric = parseArgs({ options: { metric: { type: 'string' } }, strict: false }).values.metric ?? 'bits-per-byte';
-  if (metric === 'keystrokes') return keystrokesMain(readAbstracts);
+  if (metric === 'keystrokes') return keystrokesMain();
   if (metric !== 'bits-per-byte') throw new UsageError(`--metric must be bits-per-byte or keystrokes, got "${String(metric)}"`);
   const { values } = parseArgs({
     options: {

@@ -1,12 +1,18 @@
 /**
  * `npm run eval -- --metric keystrokes`: the simulated writer (lib/suggest/
- * simulated-writer.ts) on each abstract, with the ghost text exactly as the
- * extension computes it (suggest() with the default inline settings, count 1:
- * the ghost is branch 0 whatever the count). Last two stdout lines:
- * keystroke_saving and suggestion_precision. docs/INLINE.md defines them.
+ * simulated-writer.ts) on each record of each `--data` file, with the ghost
+ * text exactly as the extension computes it (suggest() with the default inline
+ * settings, count 1: the ghost is branch 0 whatever the count), after the
+ * extension's trigger rules (lib/suggest/trigger.ts), on the record's context
+ * and the text typed so far. Records and data sets: scripts/writer-records.ts.
+ * Prints one table row per file (abstracts and paper bodies side by side),
+ * then per file its figures, ending with keystroke_saving and
+ * suggestion_precision (with one file, the last two stdout lines).
+ * docs/INLINE.md defines them.
  *
- * --every K: every K-th abstract of the file (from index K/2), not the first
- * ones (see spread()); --limit then caps how many.
+ * --every K: every K-th record of the file (from index K/2), not the first
+ * ones (see spread()); --limit then caps how many. After a --data they apply
+ * to that file alone.
  *
  * --sweep 0.2,0.3,… [--sweep-words 4,6] [--sweep-next 0.1,0.2,…]: calibration
  * (--sweep-next adds rows with a per-word cut after the first word, WordCut's
@@ -16,15 +22,16 @@
  * same tokens), so a sweep costs about one run. Prints one table row per setting.
  */
 import { parseArgs } from 'node:util';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { loadEngine, type Engine } from '../lib/engine/index';
 import { DEFAULT_INLINE_SETTINGS, parseInlineSettings } from '../lib/suggest/inline-settings';
 import { suggest, tokensFor } from '../lib/suggest/suggester';
 import { WordCut, type CutToken } from '../lib/suggest/word-cut';
 import { addTally, emptyTally, keystrokeSaving, simulateWriter, suggestionPrecision, type WriterTally } from '../lib/suggest/simulated-writer';
+import { openModelSource, readJson } from '../lib/engine/model-source';
 import { DEFAULT_MODEL_DIR, UsageError, integerFlag, stderr } from './cli-common';
+import { PromptWindow, dataSets, readDataSet, type DataSet, type WriterRecord } from './writer-records';
 import { percentile } from '../bench/lib/percentile';
-
-type ReadAbstracts = (file: string, limit: number) => Promise<string[]>;
 
 const listFlag = (flag: string, value: string | undefined): number[] | undefined =>
   value?.split(',').map((v) => {
@@ -33,94 +40,131 @@ const listFlag = (flag: string, value: string | undefined): number[] | undefined
     return n;
   });
 
-export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void> {
-  const { values } = parseArgs({
+/** A PromptWindow per record: the model's tokens, less the suggestion's (the engine's fitPrompt budget). */
+type Windows = () => PromptWindow;
+
+async function promptWindows(dir: string, engine: Engine, maxWords: number): Promise<Windows> {
+  const files = await openModelSource(dir);
+  const tokenizer = new Tokenizer(await readJson(files, 'tokenizer.json'), (await readJson(files, 'tokenizer_config.json')) ?? {});
+  const count = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids.length;
+  const budget = engine.info.contextLength - tokensFor(maxWords);
+  return () => new PromptWindow(count, budget);
+}
+
+export async function keystrokesMain(): Promise<void> {
+  const { values, tokens } = parseArgs({
     options: {
       metric: { type: 'string' },
-      data: { type: 'string' },
-      limit: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      limit: { type: 'string', multiple: true },
       model: { type: 'string' },
       threads: { type: 'string' },
-      every: { type: 'string' },
+      every: { type: 'string', multiple: true },
       sweep: { type: 'string' },
       'sweep-words': { type: 'string' },
       'sweep-next': { type: 'string' },
       'sweep-mid': { type: 'string' },
       'sweep-bonus': { type: 'string' },
     },
+    tokens: true,
   });
-  if (!values.data) throw new UsageError('--data FILE is required');
-  const limit = integerFlag('limit', values.limit) ?? Infinity;
-  if (limit < 1) throw new UsageError('--limit must be at least 1');
-  const every = integerFlag('every', values.every) ?? 1;
-  if (every < 1) throw new UsageError('--every must be at least 1');
+  const sets = dataSets(tokens);
   const sweep = listFlag('sweep', values.sweep);
   const sweepWords = listFlag('sweep-words', values['sweep-words']) ?? [DEFAULT_INLINE_SETTINGS.maxWords];
   const sweepNext = listFlag('sweep-next', values['sweep-next']) ?? [];
   const sweepMid = listFlag('sweep-mid', values['sweep-mid']) ?? [];
   const sweepBonus = listFlag('sweep-bonus', values['sweep-bonus']) ?? [];
-  const abstracts = every === 1 ? await readAbstracts(values.data, limit) : spread(await readAbstracts(values.data, Infinity), every, limit);
-  if (abstracts.length === 0) throw new UsageError(`--every ${every} leaves no abstracts in ${values.data}`);
+  const data = await Promise.all(sets.map(async (set) => ({ set, records: await readDataSet(set) })));
+  const dir = values.model ?? DEFAULT_MODEL_DIR;
   // One thread by default: the extension's offscreen document is not cross-origin isolated.
-  const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { threads: integerFlag('threads', values.threads) ?? 1 });
-  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${abstracts.length} abstracts, ${engine.info.threads} thread(s)`);
+  const engine = await loadEngine(dir, { threads: integerFlag('threads', values.threads) ?? 1 });
+  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${engine.info.threads} thread(s); ${data.map((d) => `${d.set.name}: ${d.records.length} records`).join(', ')}`);
   try {
-    if (sweep) await runSweep(engine, abstracts, sweep, sweepWords, { nexts: sweepNext, mids: sweepMid, bonuses: sweepBonus });
-    else await runDefault(engine, abstracts);
+    const windows = await promptWindows(dir, engine, Math.max(DEFAULT_INLINE_SETTINGS.maxWords, ...sweepWords));
+    if (sweep) {
+      for (const { set, records } of data) {
+        if (data.length > 1) console.log(`data: ${set.name}`);
+        await runSweep(engine, windows, records, sweep, sweepWords, { nexts: sweepNext, mids: sweepMid, bonuses: sweepBonus });
+      }
+    } else {
+      const results: SetResult[] = [];
+      for (const { set, records } of data) results.push(await runDefault(engine, windows, set, records));
+      printResults(results);
+    }
   } finally {
     await engine.dispose();
   }
 }
 
-/**
- * Every `every`-th abstract, from the middle of the first block of `every`
- * (indices every/2, every/2 + every, …), at most `limit`: a sample spread over
- * the whole file. Files grouped by source (our validation split starts with
- * 249 ACL Anthology abstracts) make their first N unlike the rest.
- */
-export function spread<T>(items: T[], every: number, limit: number): T[] {
-  const out: T[] = [];
-  for (let i = Math.floor(every / 2); i < items.length && out.length < limit; i += every) out.push(items[i]);
-  return out;
+interface SetResult {
+  set: DataSet;
+  records: number;
+  tally: WriterTally;
+  /** Per suggest() call, and the pause to the first word on screen (streamed) for calls that showed something. */
+  latencies: number[];
+  firstWord: number[];
 }
 
-async function runDefault(engine: Engine, abstracts: string[]): Promise<void> {
+async function runDefault(engine: Engine, windows: Windows, set: DataSet, records: WriterRecord[]): Promise<SetResult> {
   const settings = DEFAULT_INLINE_SETTINGS;
-  const total = emptyTally();
-  const latencies: number[] = [];
-  /** Pause to the first word on screen (streamed), for suggestions that show something. */
-  const firstWord: number[] = [];
+  const result: SetResult = { set, records: records.length, tally: emptyTally(), latencies: [], firstWord: [] };
   const started = Date.now();
-  for (let i = 0; i < abstracts.length; i++) {
-    const t = await simulateWriter(abstracts[i], async (typed) => {
-      const t0 = performance.now();
-      let first = -1;
-      const [ghost] = await suggest(engine, typed, { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
-      latencies.push(performance.now() - t0);
-      if (first >= 0) firstWord.push(first);
-      return ghost?.text ?? '';
-    });
-    addTally(total, t);
-    stderr(`[${i + 1}/${abstracts.length}] saving ${keystrokeSaving(total).toFixed(3)} precision ${suggestionPrecision(total).toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  for (let i = 0; i < records.length; i++) {
+    const window = windows();
+    const t = await simulateWriter(
+      records[i].text,
+      async (before) => {
+        const t0 = performance.now();
+        let first = -1;
+        const [ghost] = await suggest(engine, window.prompt(before), { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
+        result.latencies.push(performance.now() - t0);
+        if (first >= 0) result.firstWord.push(first);
+        return ghost?.text ?? '';
+      },
+      { context: records[i].context },
+    );
+    addTally(result.tally, t);
+    const total = result.tally;
+    stderr(`${set.name} [${i + 1}/${records.length}] saving ${keystrokeSaving(total).toFixed(3)} precision ${suggestionPrecision(total).toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
-  console.log(`settings: minConfidence ${settings.minConfidence}, maxWords ${settings.maxWords}`);
-  console.log(`abstracts: ${abstracts.length}`);
-  console.log(`characters: ${total.chars}`);
-  console.log(`suggestions_per_100_chars: ${((100 * total.shown) / Math.max(1, total.chars)).toFixed(2)}`);
-  console.log(`latency_p50_ms: ${percentile(latencies, 0.5).toFixed(1)}`);
-  console.log(`latency_p95_ms: ${percentile(latencies, 0.95).toFixed(1)}`);
-  console.log(`first_word_p50_ms: ${percentile(firstWord, 0.5).toFixed(1)}`);
-  console.log(`first_word_p95_ms: ${percentile(firstWord, 0.95).toFixed(1)}`);
-  console.log(`keystroke_saving: ${keystrokeSaving(total).toFixed(4)}`);
-  console.log(`suggestion_precision: ${suggestionPrecision(total).toFixed(4)}`);
+  return result;
 }
 
+const perHundred = (n: number, t: WriterTally) => ((100 * n) / Math.max(1, t.chars)).toFixed(2);
+
+function printResults(results: SetResult[]): void {
+  const settings = DEFAULT_INLINE_SETTINGS;
+  console.log(`settings: minConfidence ${settings.minConfidence}, maxWords ${settings.maxWords}`);
+  console.log('| data | texts | characters | keystroke_saving | suggestion_precision | suggestions per 100 chars | held by trigger rules per 100 chars | latency p50 / p95 ms |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const { set, records, tally: t, latencies } of results) {
+    console.log(
+      `| ${set.name} | ${records} | ${t.chars} | ${keystrokeSaving(t).toFixed(3)} | ${suggestionPrecision(t).toFixed(3)} | ${perHundred(t.shown, t)} | ${perHundred(t.held, t)} | ${percentile(latencies, 0.5).toFixed(1)} / ${percentile(latencies, 0.95).toFixed(1)} |`,
+    );
+  }
+  for (const { set, records, tally: t, latencies, firstWord } of results) {
+    console.log(`data: ${set.name}`);
+    console.log(`texts: ${records}`);
+    console.log(`characters: ${t.chars}`);
+    console.log(`suggestions_per_100_chars: ${perHundred(t.shown, t)}`);
+    console.log(`held_per_100_chars: ${perHundred(t.held, t)}`);
+    console.log(`latency_p50_ms: ${percentile(latencies, 0.5).toFixed(1)}`);
+    console.log(`latency_p95_ms: ${percentile(latencies, 0.95).toFixed(1)}`);
+    console.log(`first_word_p50_ms: ${percentile(firstWord, 0.5).toFixed(1)}`);
+    console.log(`first_word_p95_ms: ${percentile(firstWord, 0.95).toFixed(1)}`);
+    // The raw counts, so that runs over parts of a file can be pooled exactly.
+    console.log(`tally: ${JSON.stringify(t)}`);
+    console.log(`keystroke_saving: ${keystrokeSaving(t).toFixed(4)}`);
+    console.log(`suggestion_precision: ${suggestionPrecision(t).toFixed(4)}`);
+  }
+}
 
 type SweepRow = { conf: number; words: number; next?: number; mid?: number; bonus?: number; tally: WriterTally };
 
 async function runSweep(
   engine: Engine,
-  abstracts: string[],
+  windows: Windows,
+  records: WriterRecord[],
   confidences: number[],
   words: number[],
   { nexts, mids, bonuses }: { nexts: number[]; mids: number[]; bonuses: number[] },
@@ -139,15 +183,15 @@ async function runSweep(
       for (const k of bonuses) rows.set(`${c}/${w}/bonus${k}`, { conf: c, words: w, bonus: k, tally: emptyTally() });
     }
   }
-  for (let i = 0; i < abstracts.length; i++) {
+  for (let i = 0; i < records.length; i++) {
     const memo = new Map<number, CutToken[]>();
-    const record = async (typed: string): Promise<CutToken[]> => {
+    const window = windows();
+    const record = async (before: string): Promise<CutToken[]> => {
       const tokens: CutToken[] = [];
       // A smaller K lowers every cut (see WordCutOptions.lengthBonus), so the smallest one records enough for all.
       const cut = new WordCut({ minConfidence: loosest.minConfidence, maxWords: loosest.maxWords, nextWordConfidence: loosestNext, lengthBonus: bonuses.length > 0 ? Math.min(...bonuses) : undefined });
-      if (typed.trim() === '') return tokens;
       await engine.continuations(
-        typed,
+        window.prompt(before),
         { branches: 1, maxNewTokens: tokensFor(loosest.maxWords) },
         {
           cacheKey: 'writer',
@@ -160,19 +204,23 @@ async function runSweep(
       return tokens;
     };
     for (const row of rows.values()) {
-      const t = await simulateWriter(abstracts[i], async (typed) => {
-        let tokens = memo.get(typed.length);
-        if (!tokens) memo.set(typed.length, (tokens = await record(typed)));
-        const midWord = row.mid !== undefined && /\S$/.test(typed);
-        const cut = new WordCut({ minConfidence: midWord ? row.mid! : row.conf, maxWords: row.words, nextWordConfidence: row.next, lengthBonus: row.bonus });
-        for (const tok of tokens) if (cut.push(tok)) break;
-        return cut.shown;
-      });
+      const t = await simulateWriter(
+        records[i].text,
+        async (before) => {
+          let tokens = memo.get(before.length);
+          if (!tokens) memo.set(before.length, (tokens = await record(before)));
+          const midWord = row.mid !== undefined && /\S$/.test(before);
+          const cut = new WordCut({ minConfidence: midWord ? row.mid! : row.conf, maxWords: row.words, nextWordConfidence: row.next, lengthBonus: row.bonus });
+          for (const tok of tokens) if (cut.push(tok)) break;
+          return cut.shown;
+        },
+        { context: records[i].context },
+      );
       addTally(row.tally, t);
     }
-    stderr(`[${i + 1}/${abstracts.length}] ${memo.size} positions generated`);
+    stderr(`[${i + 1}/${records.length}] ${memo.size} positions generated`);
     // The table so far, so that a long sweep cut short still says something.
-    if (i + 1 < abstracts.length) stderr(sweepTable(rows.values()));
+    if (i + 1 < records.length) stderr(sweepTable(rows.values()));
   }
   console.log(sweepTable(rows.values()));
 }

@@ -1,13 +1,19 @@
 /**
  * The simulated writer of the keystroke metric (docs/INLINE.md): it types a
  * text from its 6th word on, one character at a time, and before each
- * character looks at the suggestion for what it has typed. The rest of the
+ * character looks at the suggestion for what it has typed. A context (the
+ * document before the text: earlier paragraphs, headings) comes first in what
+ * the model sees, as in the editor, and is not typed. Where the extension
+ * would show nothing (lib/suggest/trigger.ts: a LaTeX command name, the
+ * braces of \cite{ \ref{ \label{ \begin{, a comment) the writer asks for
+ * nothing and types on. The rest of the
  * true text splits into units (the rest of the current word with its
  * following whitespace, then each next word with its own); when the
  * suggestion starts with one or more whole units the writer accepts them all,
  * one keystroke (Ctrl+→) per unit, otherwise it types one character.
  * Only accounting here: the suggestion comes from a callback.
  */
+import { maySuggest } from './trigger';
 
 export interface WriterTally {
   /** Characters from the start point to the end (what a writer without suggestions types). */
@@ -20,9 +26,11 @@ export interface WriterTally {
   requests: number;
   shown: number;
   useful: number;
+  /** Positions where the trigger rules allow no suggestion (none asked for: the writer typed one character). */
+  held: number;
 }
 
-export const emptyTally = (): WriterTally => ({ chars: 0, acceptedChars: 0, acceptKeystrokes: 0, typedChars: 0, requests: 0, shown: 0, useful: 0 });
+export const emptyTally = (): WriterTally => ({ chars: 0, acceptedChars: 0, acceptKeystrokes: 0, typedChars: 0, requests: 0, shown: 0, useful: 0, held: 0 });
 
 export function addTally(into: WriterTally, t: WriterTally): WriterTally {
   for (const k of Object.keys(into) as Array<keyof WriterTally>) into[k] += t[k];
@@ -75,14 +83,34 @@ export function acceptedUnits(suggestion: string, rest: string): { units: number
 
 export const WRITER_START_WORD = 6;
 
-/** Types `text` with the help of `suggestFor(typedSoFar)`; returns its tally (all zero when the text has under 6 words). */
-export async function simulateWriter(text: string, suggestFor: (typed: string) => Promise<string>, startWord = WRITER_START_WORD): Promise<WriterTally> {
+export interface WriterOptions {
+  /** The document before the text, as the editor has it (its line breaks included): seen by the model, never typed. */
+  context?: string;
+  /** The word (1-based) of `text` the writer starts typing at. */
+  startWord?: number;
+}
+
+/**
+ * Types `text` with the help of `suggestFor(before)`, `before` being the
+ * context and the text typed so far; returns its tally (all zero when the text
+ * has fewer than `startWord` words).
+ */
+export async function simulateWriter(text: string, suggestFor: (before: string) => Promise<string>, options: WriterOptions = {}): Promise<WriterTally> {
+  const { context = '', startWord = WRITER_START_WORD } = options;
   const t = emptyTally();
   let pos = startOfWord(text, startWord);
   if (pos < 0) return t;
   t.chars = text.length - pos;
   while (pos < text.length) {
-    const suggestion = await suggestFor(text.slice(0, pos));
+    const before = context + text.slice(0, pos);
+    // The writer types at the end of its line: nothing follows the caret.
+    if (!maySuggest({ before, after: '' })) {
+      t.held++;
+      t.typedChars++;
+      pos++;
+      continue;
+    }
+    const suggestion = await suggestFor(before);
     t.requests++;
     if (suggestion !== '') t.shown++;
     const { units, length } = suggestion === '' ? { units: 0, length: 0 } : acceptedUnits(suggestion, text.slice(pos));

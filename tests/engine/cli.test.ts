@@ -9,7 +9,7 @@ import { loadEngine } from '../../lib/engine/index';
 import { TINY } from './fixtures';
 import { suggest } from '../../lib/suggest/suggester';
 import { keystrokeSaving, simulateWriter, suggestionPrecision } from '../../lib/suggest/simulated-writer';
-import { spread } from '../../scripts/keystrokes-eval';
+import { spread } from '../../scripts/writer-records';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -177,6 +177,34 @@ describe('eval CLI, --metric keystrokes', () => {
     expect(lines.at(-1)).toBe(`suggestion_precision: ${suggestionPrecision(tally).toFixed(4)}`);
   });
 
+  it('reads text + context records and reports each --data file as one row of one table, the context seen but not typed', async () => {
+    const context = '\\section{Method}\n\nWe study how models learn representations of text.\n\n';
+    const body = 'Our method trains a small model on scientific text \\cite{smith2020} and we show that it works.';
+    const bodies = join(tmp, 'bodies.jsonl');
+    writeFileSync(bodies, `${JSON.stringify({ text: body, context, repo: 'r' })}\n`);
+    const r = await run('eval.ts', ['--metric', 'keystrokes', '--data', jsonl, '--data', bodies, '--model', TINY]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => /^\| (writer|bodies) \| 1 \|/.test(l))).toHaveLength(2);
+    expect(lines).toContain('data: bodies');
+    const engine = await loadEngine(TINY, { threads: 1 });
+    const asked: string[] = [];
+    const tally = await simulateWriter(
+      body,
+      async (before) => {
+        asked.push(before);
+        return (await suggest(engine, before, { count: 1, cacheKey: 'writer' }))[0]?.text ?? '';
+      },
+      { context },
+    );
+    await engine.dispose();
+    expect(asked.every((a) => a.startsWith(context))).toBe(true);
+    expect(tally.held).toBeGreaterThan(0); // inside \cite{…}
+    expect(lines).toContain(`characters: ${tally.chars}`);
+    expect(lines.at(-2)).toBe(`keystroke_saving: ${keystrokeSaving(tally).toFixed(4)}`);
+    expect(lines.at(-1)).toBe(`suggestion_precision: ${suggestionPrecision(tally).toFixed(4)}`);
+  });
+
   it('--every K evaluates every K-th abstract from index K/2 (a sample spread over the file), --limit capping how many', async () => {
     const texts = ['First abstract about graph neural networks and their training.', 'Second abstract on diffusion models for image generation tasks.', 'Third abstract studying reinforcement learning with sparse rewards.', 'Fourth abstract proposing a new benchmark for code generation models.'];
     const file = join(tmp, 'spread.jsonl');
@@ -185,10 +213,10 @@ describe('eval CLI, --metric keystrokes', () => {
     expect(spread(texts, 3, 1)).toEqual([texts[1]]);
     const r = await run('eval.ts', ['--metric', 'keystrokes', '--data', file, '--model', TINY, '--every', '2']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('abstracts: 2');
+    expect(r.stdout).toContain('texts: 2');
     const none = await run('eval.ts', ['--metric', 'keystrokes', '--data', file, '--model', TINY, '--every', '9']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('--every 9 leaves no abstracts');
+    expect(none.stderr).toContain('--every 9 leaves no records');
   });
 
   it('--sweep prints one row per setting; a stricter cut shows fewer suggestions', async () => {
