@@ -45,7 +45,7 @@ export function createGhostContent(doc: Document, onAccept: () => void): {
     setText(value: string, streaming: boolean) {
       text.textContent = value || (streaming ? LOADING_TEXT : '');
       accept.hidden = value.length === 0;
-      // The Generate button turns idle before the page has drawn the last words; this says when it has.
+      // Whether more text is on its way (the Generate control turns idle only once the final text is drawn).
       root.dataset.streaming = String(streaming);
     },
   };
