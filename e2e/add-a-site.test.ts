@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codemirrorRoutes, expectTabIsOneUndoStep, finalGhost, notebookPath } from './codemirror-pages';
 import { launch, type Harness } from './harness';
+import { hasContentScript } from './observe';
 
 const HOST = 'fixture.localhost';
 const INITIAL = 'We propose a method to';
@@ -59,7 +60,7 @@ describe('a site defined in one file', () => {
   it('pages of the same host outside the site\'s path get nothing', async () => {
     const page = await h.openPage(fixtureUrl('/elsewhere'));
     await page.waitForSelector('body[data-ready]');
-    await page.waitForTimeout(1500);
+    expect(await hasContentScript(h, page)).toBe(false);
     expect(await page.locator('[data-abstract-autocomplete-generate]').count()).toBe(0);
     await page.close();
   });

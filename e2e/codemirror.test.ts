@@ -47,9 +47,10 @@ describe.each<CmBuild>(['new', 'old'])('CodeMirror 6 on an enabled page, @codemi
   it('each editor gets a Generate button; the plain-field button stays away', async () => {
     const page = await openNotebook(cm);
     await expect.poll(() => page.locator('[data-abstract-autocomplete-generate]').count()).toBe(2);
+    // The plain-field script is in the page (its host element), and it shows its button in its focusin
+    // handler, which has run by the time the click that focuses the editor returns.
+    await page.locator('abstract-autocomplete-ui').waitFor({ state: 'attached' });
     await focusEnd(page, 0);
-    // The plain-field script shows its button on focusin; give it the chance to be wrong.
-    await page.waitForTimeout(300);
     expect(await shadowButtonBox(page, 'abstract-autocomplete-ui', /^Generate/), 'no plain-field button on a CodeMirror editor').toBeNull();
     await page.close();
   });

@@ -19,6 +19,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codemirrorRoutes, expectTabIsOneUndoStep, finalGhost, notebookPath, shortCompletions } from './codemirror-pages';
 import { clickShadowButton, launch, type Harness } from './harness';
+import { hasContentScript } from './observe';
 import { pickGenerateMenuItem, pressGenerateShortcut } from './triggers';
 
 const HOST = 'notebook.example.org';
@@ -75,7 +76,7 @@ describe('enabling a site from the popup', () => {
     expect(await registered()).toEqual([]);
     page = await h.openPage(notebookUrl());
     await page.waitForSelector('body[data-ready]');
-    await page.waitForTimeout(1500);
+    expect(await hasContentScript(h, page)).toBe(false);
     expect(await buttons(page).count()).toBe(0);
   });
 

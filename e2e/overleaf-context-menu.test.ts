@@ -33,19 +33,24 @@ afterAll(async () => {
 const openProject = (id: string) => openOverleafProject(h, server, { text: INITIAL, id });
 const contentText = (page: Page) => page.locator('.cm-content').textContent();
 
+const generateControl = (page: Page) => page.locator('[data-abstract-autocomplete-generate]');
+
 /** What Chrome calls when the user picks our item after right-clicking the editor. */
 async function rightClickGenerate(page: Page): Promise<unknown> {
   await page.locator('.cm-content').click({ button: 'right' });
-  return pickGenerateMenuItem(h, page);
+  const reply = await pickGenerateMenuItem(h, page);
+  // Busy from the request on: an idle control here is what let a check read the "…" placeholder as the result.
+  expect(await generateControl(page).getAttribute('aria-busy')).toBe('true');
+  return reply;
 }
 
 /** Waits until the Overleaf run is over and checks the document was never touched meanwhile. */
 async function expectGhostOnly(page: Page): Promise<string> {
   await page.locator('[data-abstract-autocomplete-generate][aria-busy="false"]').waitFor({ timeout: 90_000 });
-  await expect.poll(() => ghostText(page), { timeout: 30_000 }).toBeTruthy();
-  // Give a second script (if one were generating too) time to type.
-  await page.waitForTimeout(1500);
+  // Idle means the final completion is drawn: no placeholder, nothing still streaming.
+  expect(await page.locator('[data-abstract-autocomplete="ghost"]').getAttribute('data-streaming')).toBe('false');
   const ghost = (await ghostText(page))!;
+  expect(ghost).toBeTruthy();
   expect(ghost).not.toBe('…');
   expect(await docText(page)).toBe(INITIAL);
   expect(await contentText(page)).toBe(INITIAL);
@@ -84,7 +89,10 @@ describe('Overleaf: right-click "Generate continuation"', () => {
     const reply = await rightClickGenerate(page);
     expect(reply).toEqual({ ok: true });
     await expectGhostOnly(page);
-    expect(await page.locator('abstract-autocomplete-ui').getAttribute('data-state')).toBe('idle');
+    // The generic script never ran a generation here (it marks every run it starts or ends).
+    const genericUi = page.locator('abstract-autocomplete-ui');
+    expect(await genericUi.getAttribute('data-state')).toBe('idle');
+    for (const mark of ['data-last-tokens', 'data-last-stop-reason', 'data-last-error']) expect(await genericUi.getAttribute(mark)).toBeNull();
     await page.close();
   });
 });

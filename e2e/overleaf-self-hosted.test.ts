@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectTabIsOneUndoStep, finalGhost } from './codemirror-pages';
 import { launch, type Harness } from './harness';
+import { hasContentScript } from './observe';
 import { pickGenerateMenuItem, pressGenerateShortcut } from './triggers';
 import { OVERLEAF_HOST, startOverleafServer, type CmBuild, type EditorVariant, type OverleafServer } from './overleaf-server';
 
@@ -59,7 +60,7 @@ async function generateGhost(page: Page): Promise<string> {
 describe('self-hosted Overleaf', () => {
   it('before the domain is added, its project pages get nothing', async () => {
     const page = await openProject('new', 'plain');
-    await page.waitForTimeout(1500);
+    expect(await hasContentScript(h, page)).toBe(false);
     expect(await page.locator('[data-abstract-autocomplete-generate]').count()).toBe(0);
     await page.close();
   });

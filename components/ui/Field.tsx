@@ -9,6 +9,7 @@
  * readers and for the e2e tests alike).
  */
 import { useState, type ReactNode } from 'react';
+import { HelpIcon } from './icons';
 
 export interface FieldProps {
   /** The control's id; the label points at it when `labelFor` is set. */
@@ -41,11 +42,7 @@ export function Field({ id, label, help, error, labelFor = true, inline = false,
           </span>
         )}
         <button type="button" className="info" aria-label="Help" aria-expanded={open} aria-controls={helpId} onClick={() => setOpen((o) => !o)}>
-          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-            <circle cx="8" cy="8" r="7" fill="none" stroke="currentColor" strokeWidth="1.5" />
-            <circle cx="8" cy="4.8" r="1" fill="currentColor" />
-            <path d="M8 7.2v4.6" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
-          </svg>
+          <HelpIcon />
         </button>
         <span className="tip" aria-hidden="true">
           {help}

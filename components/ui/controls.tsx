@@ -12,6 +12,7 @@
 import * as Slider from '@radix-ui/react-slider';
 import type { InputHTMLAttributes } from 'react';
 import { stepValue, type Bounds } from '../field-specs';
+import { MinusIcon, PlusIcon } from './icons';
 
 interface NumberProps {
   id: string;
@@ -52,11 +53,11 @@ export function Stepper(props: NumberProps) {
     <div className="stepper" data-invalid={props.invalid || undefined}>
       {/* mousedown is cancelled so the focus (and the caret) stays in the field. */}
       <button type="button" tabIndex={-1} aria-hidden="true" onMouseDown={(e) => e.preventDefault()} onClick={() => step(-1)}>
-        −
+        <MinusIcon />
       </button>
       <NumberBox {...props} />
       <button type="button" tabIndex={-1} aria-hidden="true" onMouseDown={(e) => e.preventDefault()} onClick={() => step(1)}>
-        +
+        <PlusIcon />
       </button>
       {/* Always there, so steppers line up whether or not they have a unit. */}
       <span className="unit">{props.unit}</span>

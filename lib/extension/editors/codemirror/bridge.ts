@@ -90,6 +90,11 @@ export const ToIsolatedMessage = z.discriminatedUnion('type', [
     selection: z.boolean().optional(),
     busy: z.boolean().optional(),
   }),
+  /**
+   * Generate session `id`'s final completion is on screen. Until then the
+   * Generate control stays busy: the last words travel after the run's end.
+   */
+  z.strictObject({ ...toIsolated, channel: Channel, type: z.literal('drawn'), id: RequestId }),
   /** The ghost of session `id` is gone: accepted in full, dismissed, or the caret moved. */
   z.strictObject({
     ...toIsolated,

@@ -3,6 +3,8 @@
  * native widget): greyed text plus a small Accept button. Generated text is
  * only ever set through `textContent`, never parsed as HTML.
  */
+import { tabKeyIcon } from '../icons';
+
 export const GHOST_CLASS = 'aa-ghost';
 export const GHOST_TEXT_CLASS = 'aa-ghost-text';
 export const GHOST_ACCEPT_CLASS = 'aa-ghost-accept';
@@ -23,12 +25,13 @@ export function createGhostContent(doc: Document, onAccept: () => void): {
   const accept = doc.createElement('button');
   accept.type = 'button';
   accept.className = GHOST_ACCEPT_CLASS;
-  accept.textContent = 'Accept ⇥';
+  accept.append('Accept', tabKeyIcon(doc));
   accept.title = 'Accept the suggestion (Tab); Ctrl+→ accepts one word, Esc dismisses';
   accept.setAttribute('aria-label', 'Accept suggestion');
   accept.style.cssText =
     'pointer-events:auto;margin-left:6px;font:11px system-ui,sans-serif;padding:0 5px;border:1px solid #c5c9d0;' +
-    'border-radius:3px;background:#f4f5f7;color:#333;cursor:pointer;vertical-align:middle;text-indent:0;';
+    'border-radius:3px;background:#f4f5f7;color:#333;cursor:pointer;vertical-align:middle;text-indent:0;' +
+    'display:inline-flex;align-items:center;gap:3px;';
   // Keep focus and selection in the editor: a focus change would dismiss the ghost.
   accept.addEventListener('mousedown', (e) => {
     e.preventDefault();
@@ -45,7 +48,7 @@ export function createGhostContent(doc: Document, onAccept: () => void): {
     setText(value: string, streaming: boolean) {
       text.textContent = value || (streaming ? LOADING_TEXT : '');
       accept.hidden = value.length === 0;
-      // The Generate button turns idle before the page has drawn the last words; this says when it has.
+      // Whether more text is on its way (the Generate control turns idle only once the final text is drawn).
       root.dataset.streaming = String(streaming);
     },
   };

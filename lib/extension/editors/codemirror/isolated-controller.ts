@@ -102,6 +102,9 @@ export class IsolatedController {
     this.scheduler.cancel();
     this.clearInline();
     this.stop();
+    // Busy from the user's request on, not from the first reply: until the run is over and its
+    // last words are drawn (or its ghost is gone), the control must not read as idle.
+    this.ui.setBusy(true);
     this.container = container;
     // The MAIN side acts on the focused editor; with several (one per notebook
     // cell), a click on another editor's button means that editor.
@@ -137,6 +140,10 @@ export class IsolatedController {
           return this.basicMode();
         }
         return this.run(msg.id, msg.text);
+      case 'drawn':
+        // The final completion is on screen (the gate admits only the live session's id).
+        if (!this.generation) this.ui.setBusy(false);
+        return;
       case 'ended':
         if (msg.id === this.inline?.id) {
           this.inline.handle?.cancel();
@@ -174,11 +181,14 @@ export class IsolatedController {
           this.send({ type: 'ghost', id, text, streaming: true });
         },
         onDone: (result) => {
-          this.send({ type: 'ghost', id, text: text || result.text, streaming: false });
-          this.ui.setBusy(false);
-          // Silent when all went as set; a setting the model could not honour is named.
-          this.ui.status(this.container, result.adjustments?.length ? doneMessage(result) : '');
+          const final = text || result.text;
+          // The MAIN side answers `drawn` once this is on screen (then the control turns idle), or
+          // `ended` when there is nothing to show: the "…" placeholder never outlives the run.
+          this.send({ type: 'ghost', id, text: final, streaming: false });
           this.generation = null;
+          // Silent when all went as set; an empty completion, or a setting the model could not honour, is named.
+          const note = !final || result.adjustments?.length;
+          this.ui.status(this.container, note ? doneMessage({ ...result, text: final }) : '');
         },
         onError: (error) => {
           this.generation = null;
@@ -309,7 +319,7 @@ export class IsolatedController {
       this.ui.status(EditorUi.containerOf(content ?? this.win.document.body), this.config.basicModeNotice, 12_000);
       console.warn(`[Abstract Autocomplete] ${this.config.basicModeNotice}`);
     }
-    if (!content) return;
+    if (!content) return this.ui.setBusy(false);
     this.ui.setBusy(true);
     this.generation = basicModeGenerate(content, this.config.fieldId, this.config.source, {
       onFinished: (message) => {

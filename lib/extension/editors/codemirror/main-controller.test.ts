@@ -125,3 +125,77 @@ describe('MainController, inline sessions', () => {
     expect(tab.defaultPrevented).toBe(false);
   });
 });
+
+describe('MainController, Generate sessions: the "…" placeholder never outlives its request', () => {
+  const streaming = () => document.querySelector<HTMLElement>('[data-abstract-autocomplete="ghost"]')?.dataset.streaming;
+
+  it('shows "…" until the first words, then the text; the final text is reported drawn', () => {
+    const { sent, send, ghost } = setup('We propose');
+    send({ type: 'context-request', id: 'g1' });
+    expect(sent.at(-1)).toMatchObject({ type: 'context', id: 'g1', ok: true, text: 'We propose' });
+    expect(ghost()).toBe('…');
+    send({ type: 'ghost', id: 'g1', text: ' a', streaming: true });
+    expect(ghost()).toBe(' a');
+    expect(sent.some((m) => m.type === 'drawn')).toBe(false);
+    send({ type: 'ghost', id: 'g1', text: ' a method', streaming: false });
+    expect(ghost()).toBe(' a method');
+    expect(streaming()).toBe('false');
+    expect(sent.at(-1)).toMatchObject({ type: 'drawn', id: 'g1' });
+  });
+
+  it('an empty completion removes the placeholder and ends the session; nothing is reported drawn', () => {
+    const { sent, send, ghost } = setup('We propose');
+    send({ type: 'context-request', id: 'g2' });
+    send({ type: 'ghost', id: 'g2', text: '', streaming: false });
+    expect(ghost()).toBeNull();
+    expect(sent.at(-1)).toMatchObject({ type: 'ended', id: 'g2', reason: 'dismissed' });
+    expect(sent.some((m) => m.type === 'drawn')).toBe(false);
+  });
+
+  it('a cancelled run (dismiss) removes the placeholder', () => {
+    const { send, ghost } = setup('We propose');
+    send({ type: 'context-request', id: 'g3' });
+    expect(ghost()).toBe('…');
+    send({ type: 'dismiss', id: 'g3' });
+    expect(ghost()).toBeNull();
+  });
+
+  it('a caret move while the placeholder shows removes it and ends the session', async () => {
+    const { view, sent, send, ghost } = setup('We propose');
+    send({ type: 'context-request', id: 'g4' });
+    view.dispatch({ selection: { anchor: 2 } });
+    await frame();
+    expect(ghost()).toBeNull();
+    expect(sent.at(-1)).toMatchObject({ type: 'ended', id: 'g4', reason: 'dismissed' });
+  });
+
+  it('an inline request never takes over a Generate session, and neither kind draws into the other', () => {
+    const { sent, send, ghost } = setup('We propose');
+    send({ type: 'context-request', id: 'g5' });
+    send({ type: 'context-request', id: 'i5', inline: true });
+    expect(sent.at(-1)).toMatchObject({ type: 'context', id: 'i5', busy: true });
+    expect(ghost()).toBe('…');
+    // Inline candidates addressed to the Generate session are not drawn into its ghost.
+    send({ type: 'suggestions', id: 'g5', candidates: [' an inline guess '], streaming: false });
+    expect(ghost()).toBe('…');
+    send({ type: 'ghost', id: 'g5', text: ' a method', streaming: false });
+    expect(ghost()).toBe(' a method');
+    send({ type: 'context-request', id: 'i6', inline: true });
+    expect(sent.at(-1)).toMatchObject({ type: 'context', id: 'i6', busy: true });
+  });
+
+  it('a Generate over a shown suggestion ends the suggestion first (reported), then shows its own placeholder', () => {
+    const { sent, send, ghost } = setup('We propose');
+    send({ type: 'context-request', id: 'i7', inline: true });
+    send({ type: 'suggestions', id: 'i7', candidates: [' a novel method '], streaming: false });
+    expect(ghost()).toBe(' a novel method ');
+    send({ type: 'context-request', id: 'g7' });
+    expect(sent.map((m) => m.type === 'ended' && m.id)).toContain('i7');
+    expect(ghost()).toBe('…');
+    // The suggestion's session is over: its late results are not drawn into the Generate's ghost.
+    send({ type: 'suggestions', id: 'i7', candidates: [' a late suggestion '], streaming: false });
+    send({ type: 'ghost', id: 'i7', text: ' a late suggestion ', streaming: false });
+    expect(ghost()).toBe('…');
+    expect(document.querySelectorAll('.aa-ghost-text')).toHaveLength(1);
+  });
+});

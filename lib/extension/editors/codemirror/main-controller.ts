@@ -140,9 +140,11 @@ export class MainController {
     if (!this.follow(s)) return;
     s.ghost.setCandidates(candidates);
     s.streaming = streaming;
+    // Nothing (more) to show once the run is over: the "…" placeholder goes with it.
     if (!s.ghost.shown && !streaming) return this.end(s.ghost.consumed > 0 ? 'accepted' : 'dismissed');
     if (!s.ghost.shown && kind === 'inline') return;
     s.renderer.show(s.caret, s.ghost.shown, streaming);
+    if (kind === 'generate' && !streaming) this.send({ type: 'drawn', id });
   }
 
   /** Inserts the whole suggestion or its next word through one editor transaction. */

@@ -6,10 +6,14 @@
 export const GENERATE_BUTTON_ATTR = 'data-abstract-autocomplete-generate';
 const STATUS_ATTR = 'data-abstract-autocomplete-status';
 import { OWNED_EDITOR_ATTR } from '../kinds';
+import { sparkleIcon } from '../icons';
 
 const BUTTON_CSS =
   'position:absolute;top:6px;right:14px;z-index:6;font:12px system-ui,sans-serif;padding:2px 8px;' +
-  'border:1px solid #9aa3ad;border-radius:4px;background:#fff;color:#1a1a1a;cursor:pointer;opacity:.9;';
+  'border:1px solid #9aa3ad;border-radius:4px;background:#fff;color:#1a1a1a;cursor:pointer;opacity:.9;' +
+  'display:inline-flex;align-items:center;gap:4px;';
+/** The sparkle's own colour; the label keeps the text colour. */
+const SPARKLE_COLOR = '#7c3aed';
 const STATUS_CSS =
   'position:absolute;top:30px;right:14px;z-index:6;max-width:60%;font:12px system-ui,sans-serif;padding:4px 8px;' +
   'border-radius:4px;background:#fff8e1;color:#3d3000;border:1px solid #e0c36a;';
@@ -64,7 +68,12 @@ export class EditorUi {
   }
 
   private label(button: HTMLButtonElement): void {
-    button.textContent = this.busy ? 'Generating…' : '✨ Generate';
+    if (this.busy) button.replaceChildren('Generating…');
+    else {
+      const icon = sparkleIcon(this.doc);
+      icon.style.color = SPARKLE_COLOR;
+      button.replaceChildren(icon, 'Generate');
+    }
     button.title = 'Generate a continuation at the caret (Alt+Shift+G). Tab accepts, Esc dismisses.';
     button.setAttribute('aria-label', this.busy ? 'Generating continuation' : 'Generate continuation');
     button.setAttribute('aria-busy', String(this.busy));
