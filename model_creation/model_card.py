@@ -97,6 +97,13 @@ def main() -> None:
         "## Samples (torch checkpoint; greedy, then temperature 0.8 / top-p 0.9)",
         "",
     ]
+    bodies = bodies_section(stage, Path(args.mix_stats), summary)
+    if bodies:  # after the abstracts' results, before the samples
+        lines[2] = ("A GPT-2-architecture language model trained from scratch on machine-learning paper abstracts, then trained "
+                    "further on the LaTeX of paper bodies, shipped int8-quantized inside the extension so completion works "
+                    "offline from the first install.")
+        at = next(i for i, l in enumerate(lines) if l.startswith("## Samples"))
+        lines[at:at] = bodies
     for s in ev["samples"]:
         flat = {k: " ".join(s[k].split("\n")) for k in ("prompt", "greedy", "sampled")}  # a line break would end the list item
         lines += [f"- **{flat['prompt']}**", f"  - greedy: {flat['prompt']}{flat['greedy']}", f"  - sampled: {flat['prompt']}{flat['sampled']}"]
