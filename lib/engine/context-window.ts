@@ -4,13 +4,27 @@
  */
 
 /**
- * Keeps the last prompt tokens that leave room for the completion. maxNewTokens
- * is capped at nPositions - 1 so at least one prompt token stays.
+ * Tokens dropped from the front of an over-long prompt come in multiples of
+ * this: the kept start then stays put while the writer types on, so the prefix
+ * cache still holds the whole context but the newest tokens. Dropping exactly
+ * the excess would move the start with every token and make every typing
+ * suggestion in a long document a full prefill.
+ */
+export const PROMPT_DROP_STRIDE = 64;
+
+/**
+ * Keeps the prompt's last tokens that leave room for the completion, dropping
+ * from the front in strides (PROMPT_DROP_STRIDE, at most half the room, so at
+ * least half of it stays filled). maxNewTokens is capped at nPositions - 1 so
+ * at least one prompt token stays.
  */
 export function fitPrompt(ids: readonly number[], nPositions: number, maxNewTokens: number): { ids: number[]; maxNewTokens: number } {
   const max = Math.max(1, Math.min(maxNewTokens, nPositions - 1));
   const budget = nPositions - max;
-  return { ids: ids.length > budget ? ids.slice(ids.length - budget) : [...ids], maxNewTokens: max };
+  if (ids.length <= budget) return { ids: [...ids], maxNewTokens: max };
+  const stride = Math.max(1, Math.min(PROMPT_DROP_STRIDE, Math.floor(budget / 2)));
+  const drop = Math.ceil((ids.length - budget) / stride) * stride;
+  return { ids: ids.slice(drop), maxNewTokens: max };
 }
 
 export interface ScoringWindow {

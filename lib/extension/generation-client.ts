@@ -16,7 +16,6 @@ import {
   EXTENSION_RELOADED_MESSAGE,
   GENERATE_PORT,
   INTERRUPTED_MESSAGE,
-  MAX_PROMPT_CHARS,
   SILENCE_TIMEOUT_MS,
   ServerPortMessage,
   parseMessage,
@@ -28,6 +27,7 @@ import {
   type GenerationSource,
   type GenerationSummary,
 } from './protocol';
+import { promptTail } from '../suggest/prompt-cut';
 import { silenceWatchdog, type SilenceWatchdog } from './keepalive';
 
 export interface GenerationError {
@@ -54,19 +54,9 @@ export interface GenerationHandle {
 export interface StartGenerationRequest {
   /** Stable id of the field inside this frame. */
   fieldId: string;
-  /** Text before the caret; only the last MAX_PROMPT_CHARS are sent. */
+  /** Text before the caret; promptTail (prompt-cut.ts) cuts what is sent. */
   prompt: string;
   source?: GenerationSource;
-}
-
-/** The tail of `text` the model sees; keeps the text right before the caret. */
-export function promptTail(text: string, maxChars = MAX_PROMPT_CHARS): string {
-  if (text.length <= maxChars) return text;
-  let start = text.length - maxChars;
-  // Do not start in the middle of a surrogate pair.
-  const code = text.charCodeAt(start);
-  if (code >= 0xdc00 && code <= 0xdfff) start += 1;
-  return text.slice(start);
 }
 
 export function startGeneration(request: StartGenerationRequest, handlers: GenerationHandlers): GenerationHandle {

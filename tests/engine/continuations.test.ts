@@ -84,6 +84,24 @@ describe('Engine.continuations', () => {
     }
   });
 
+  it('typing at the end of a prompt longer than the window prefills only the new tokens', async () => {
+    // Far past the fixture's 128 positions: the engine drops tokens from the front.
+    const base = Array.from({ length: 8 }, (_, i) => long(i % 3)).join(' ');
+    const first = await collect(cached, base, 2, 4, 'long');
+    expect(first.result.promptTokens).toBeLessThan(128);
+    expect(first.result.promptTokens).toBeGreaterThan(64);
+    let typed = base;
+    let fullPrefills = 0;
+    for (const ch of ' and the model') {
+      typed += ch;
+      const { result } = await collect(cached, typed, 2, 4, 'long');
+      // One stride dropped from the front now and then; otherwise only the last token or two are fed.
+      if (result.reusedPromptTokens === 0) fullPrefills++;
+      else expect(result.reusedPromptTokens).toBeGreaterThanOrEqual(result.promptTokens - 2);
+    }
+    expect(fullPrefills).toBeLessThanOrEqual(2);
+  });
+
   it('int8: exact reuse stays within the per-run quantization tolerance of a fresh prefill', async () => {
     const int8 = await loadEngine(TINY, { prefillChunk: 32 });
     const int8Fresh = await loadEngine(TINY, { prefillChunk: 32, prefixCache: false });

@@ -24,7 +24,7 @@ export interface GhostRenderer {
 }
 
 export interface TextAround {
-  /** At most `maxChars` characters right before the caret. */
+  /** At most `maxChars` characters right before the caret, cut at promptStart (prompt-cut.ts): the start moves in steps. */
   before: string;
   /** At most `maxChars` characters right after it. */
   after: string;

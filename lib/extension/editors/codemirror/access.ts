@@ -3,6 +3,7 @@
  * any CodeMirror 6 EditorView found from the DOM, no site hook.
  */
 import { MAX_PROMPT_CHARS } from '../../protocol';
+import { promptStart } from '../../../suggest/prompt-cut';
 import type { EditorAccess } from '../contract';
 import type { EditorViewLike } from './editor-view';
 import { findEditorView, viewFromContentElement } from './find-editor-view';
@@ -25,7 +26,7 @@ export const codemirrorAccess: EditorAccess<EditorViewLike> = {
     const { doc } = view.state;
     const head = view.state.selection.main.head;
     return {
-      before: doc.sliceString(Math.max(0, head - maxChars), head),
+      before: doc.sliceString(promptStart(head, (i) => doc.sliceString(i, i + 1).charCodeAt(0), maxChars), head),
       after: doc.sliceString(head, Math.min(doc.length, head + maxChars)),
       caret: head,
       selection: !view.state.selection.main.empty,

@@ -7,6 +7,7 @@
  * undo step per chunk in Chromium.
  */
 import { MAX_PROMPT_CHARS } from '../../protocol';
+import { promptTail } from '../../../suggest/prompt-cut';
 import type { EditorAccess } from '../contract';
 import { editingHost, type Field } from './fields';
 import { PlainGhost } from './ghost';
@@ -16,7 +17,7 @@ export const plainAccess: EditorAccess<Field> = {
   find: (el) => (el ? editingHost(el) : null),
   textAround(field, maxChars = MAX_PROMPT_CHARS) {
     const { before, after } = textAroundCaret(field);
-    return { before: before.slice(-maxChars), after: after.slice(0, maxChars), caret: before.length, selection: hasSelection(field) };
+    return { before: promptTail(before, maxChars), after: after.slice(0, maxChars), caret: before.length, selection: hasSelection(field) };
   },
   ghost: (field, onAccept) => new PlainGhost(field, onAccept),
   insert(field, at, text) {
