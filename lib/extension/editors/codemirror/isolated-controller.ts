@@ -254,7 +254,7 @@ export class IsolatedController {
       onError: () => {
         if (live()) this.clearInline();
       },
-    });
+    }, false, msg.after);
   }
 
   /**
