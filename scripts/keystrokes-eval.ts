@@ -17,11 +17,13 @@
  */
 import { parseArgs } from 'node:util';
 import { loadEngine, type Engine } from '../lib/engine/index';
+import { createBundledBackend } from '../lib/backends/index';
+import type { Backend } from '../lib/backends/types';
 import { DEFAULT_INLINE_SETTINGS, parseInlineSettings } from '../lib/suggest/inline-settings';
-import { suggest, tokensFor } from '../lib/suggest/suggester';
+import { tokensFor } from '../lib/suggest/suggester';
 import { WordCut, type CutToken } from '../lib/suggest/word-cut';
 import { addTally, emptyTally, keystrokeSaving, simulateWriter, suggestionPrecision, type WriterTally } from '../lib/suggest/simulated-writer';
-import { DEFAULT_MODEL_DIR, UsageError, integerFlag, stderr } from './cli-common';
+import { DEFAULT_MODEL_DIR, SERVER_FLAGS, UsageError, describeServer, integerFlag, serverFromFlags, stderr } from './cli-common';
 import { percentile } from '../bench/lib/percentile';
 
 type ReadAbstracts = (file: string, limit: number) => Promise<string[]>;
@@ -47,6 +49,7 @@ export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void
       'sweep-next': { type: 'string' },
       'sweep-mid': { type: 'string' },
       'sweep-bonus': { type: 'string' },
+      ...SERVER_FLAGS,
     },
   });
   if (!values.data) throw new UsageError('--data FILE is required');
@@ -61,12 +64,23 @@ export async function keystrokesMain(readAbstracts: ReadAbstracts): Promise<void
   const sweepBonus = listFlag('sweep-bonus', values['sweep-bonus']) ?? [];
   const abstracts = every === 1 ? await readAbstracts(values.data, limit) : spread(await readAbstracts(values.data, Infinity), every, limit);
   if (abstracts.length === 0) throw new UsageError(`--every ${every} leaves no abstracts in ${values.data}`);
+  // The suggestion source: a model server (--server, lib/backends), or the bundled model.
+  const server = await serverFromFlags(values);
+  if (server) {
+    if (sweep) throw new UsageError('--sweep replays the bundled model\'s tokens; it does not take --server');
+    stderr(`${describeServer(server)}, ${abstracts.length} abstracts`);
+    try {
+      return await runDefault(server, abstracts);
+    } finally {
+      await server.dispose();
+    }
+  }
   // One thread by default: the extension's offscreen document is not cross-origin isolated.
   const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { threads: integerFlag('threads', values.threads) ?? 1 });
   stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${abstracts.length} abstracts, ${engine.info.threads} thread(s)`);
   try {
     if (sweep) await runSweep(engine, abstracts, sweep, sweepWords, { nexts: sweepNext, mids: sweepMid, bonuses: sweepBonus });
-    else await runDefault(engine, abstracts);
+    else await runDefault(createBundledBackend(engine), abstracts);
   } finally {
     await engine.dispose();
   }
@@ -84,7 +98,8 @@ export function spread<T>(items: T[], every: number, limit: number): T[] {
   return out;
 }
 
-async function runDefault(engine: Engine, abstracts: string[]): Promise<void> {
+/** The writer with the ghost text of `source` (Backend.suggest: for the bundled model, lib/suggest's suggest()). */
+async function runDefault(source: Backend, abstracts: string[]): Promise<void> {
   const settings = DEFAULT_INLINE_SETTINGS;
   const total = emptyTally();
   const latencies: number[] = [];
@@ -95,7 +110,7 @@ async function runDefault(engine: Engine, abstracts: string[]): Promise<void> {
     const t = await simulateWriter(abstracts[i], async (typed) => {
       const t0 = performance.now();
       let first = -1;
-      const [ghost] = await suggest(engine, typed, { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
+      const [ghost] = await source.suggest(typed, { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
       latencies.push(performance.now() - t0);
       if (first >= 0) firstWord.push(first);
       return ghost?.text ?? '';

@@ -53,6 +53,22 @@ export const CONTINUATIONS: readonly Continuation[] = [
       tok('.', 0.9, [[' on', 0.05]]),
     ],
   },
+  {
+    // For the simulated writer (npm run eval -- --metric keystrokes): it types from the 6th word on.
+    end: 'on five ',
+    tokens: [
+      tok('corpora', 0.97, [['datasets', 0.02]]),
+      tok(' and', 0.97, [[',', 0.02]]),
+      tok(' the', 0.97, [[' our', 0.02]]),
+      tok(' data', 0.97, [[' results', 0.02]]),
+      tok(' are', 0.97, [[' is', 0.02]]),
+      tok(' shown', 0.97, [[' given', 0.02]]),
+      tok(' in', 0.97, [[' on', 0.02]]),
+      tok(' Table', 0.97, [[' Figure', 0.02]]),
+      tok(' 1', 0.97, [[' 2', 0.02]]),
+      tok('.', 0.97, [[',', 0.02]]),
+    ],
+  },
 ];
 
 /** For prompts that match nothing: a plain sentence, every token fairly likely. */
