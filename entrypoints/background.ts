@@ -2,7 +2,8 @@
  * Background (Chrome: service worker; Firefox: event page): checks who is
  * asking, relays generation streams between pages and the engine (hosted
  * where lib/extension/platform/engine-host.ts says), owns the context menu and
- * keyboard command, and keeps opt-in site registrations in sync. It keeps no
+ * keyboard command, keeps opt-in site registrations in sync, and answers from
+ * a model server when the user configured one. It keeps no
  * state that matters across restarts (MV3 may stop it at any time).
  */
 import { browser } from 'wxt/browser';
@@ -16,12 +17,7 @@ import { loadSettings, settingsItem } from '@/lib/extension/settings';
 import { inlineSettingsItem, loadInlineSettings } from '@/lib/extension/inline-settings-store';
 import { watchedValue } from '@/lib/extension/watched-value';
 import { syncRegistrations } from '@/lib/extension/site-access';
-import { createServerBackend } from '@/lib/backends/create';
-import { applyOllamaOriginRule, hostPlatform, type SessionRules } from '@/lib/extension/background/ollama-origin';
-import { serverRoutes } from '@/lib/extension/background/server-routes';
-import { testServer } from '@/lib/extension/background/server-test';
-import { activeServer, loadModelSource, modelSourceItem } from '@/lib/extension/model-source';
-import { clearFallback, fallbackFor, fallbackItem, markFallback, parseFallbacks } from '@/lib/extension/server-fallback';
+import { startModelServers } from '@/lib/extension/background/model-servers';
 
 /** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
 const testPaceMs =
@@ -50,30 +46,8 @@ export default defineBackground(() => {
   // Kept in memory between requests (a typing pause asks for both), re-read when storage changes.
   const settingsNow = watchedValue(loadSettings, (onChange) => settingsItem.watch(onChange));
   const inlineNow = watchedValue(loadInlineSettings, (onChange) => inlineSettingsItem.watch(onChange));
-  const sourceNow = watchedValue(loadModelSource, (onChange) => modelSourceItem.watch(onChange));
-  const servers = serverRoutes({
-    loadSource: sourceNow.get,
-    createBackend: createServerBackend,
-    hasPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
-    fallbackFor,
-    fellBack: async (tabId, message) => {
-      if (tabId !== undefined) await markFallback(tabId, message);
-    },
-    clientOrigin: extensionOrigin,
-  });
-  void browser.runtime.getPlatformInfo().then((info) => servers.setPlatform(hostPlatform(info.os)), () => undefined);
-  // Ollama's origin check: rewrite Origin for the configured Ollama only (ollama-origin.ts), kept in step with the settings.
-  const dnr = (browser as unknown as { declarativeNetRequest?: SessionRules }).declarativeNetRequest;
-  const syncOllamaRule = () => void sourceNow.get().then((source) => applyOllamaOriginRule(dnr, activeServer(source) ?? (source.use === 'server' ? source.server : undefined))).catch(() => undefined);
-  syncOllamaRule();
-  modelSourceItem.watch(() => {
-    syncOllamaRule();
-    // New server settings: every tab tries the server again.
-    void clearFallback().catch(() => undefined);
-  });
-  // The toolbar button says when a tab fell back to the bundled model after a server error.
-  fallbackItem.watch((value) => void showFallbacks(parseFallbacks(value)));
-  browser.tabs.onRemoved.addListener((tabId) => void clearFallback(tabId).catch(() => undefined));
+  // A model server the user configured, if any (lib/extension/background/model-servers.ts).
+  const servers = startModelServers(extensionOrigin);
 
   // Listeners are registered synchronously at top level so a message that
   // wakes the worker is not lost.
@@ -96,12 +70,9 @@ export default defineBackground(() => {
     const parsed = parseMessage(BackgroundRequest, raw);
     if (!parsed.ok) return;
     if (parsed.data.type === 'server:test') {
-      // Only our own pages (the popup) may make the background contact a server on request.
-      if (who.kind !== 'extension-page') return;
-      void sourceNow
-        .get()
-        .then((source) => testServer(source.server, servers.backendFor))
-        .then(sendResponse);
+      // Only our own pages (the popup, also when opened in a tab) may make the background contact a server on request.
+      if (!sender.url?.startsWith(`${extensionOrigin}/`)) return;
+      void servers.test().then(sendResponse);
       return true;
     }
     void (async (): Promise<EngineStatus> => {
@@ -124,16 +95,6 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void syncRegistrations().catch(() => undefined));
   browser.permissions.onRemoved.addListener(() => void syncRegistrations().catch(() => undefined));
   browser.permissions.onAdded.addListener(() => void syncRegistrations().catch(() => undefined));
-
-  async function showFallbacks(fallbacks: ReturnType<typeof parseFallbacks>): Promise<void> {
-    const tabs = await browser.tabs.query({});
-    for (const tab of tabs) {
-      if (tab.id === undefined) continue;
-      const failure = fallbacks[String(tab.id)];
-      await browser.action.setBadgeText({ tabId: tab.id, text: failure ? '!' : '' }).catch(() => undefined);
-      await browser.action.setTitle({ tabId: tab.id, title: failure ? `Abstract Autocomplete: the model server failed; this tab uses the bundled model. ${failure.message}` : '' }).catch(() => undefined);
-    }
-  }
 
   if (import.meta.env.MODE === 'test') {
     // Playwright cannot open native menus or press browser shortcuts; the e2e
