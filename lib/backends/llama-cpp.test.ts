@@ -77,7 +77,7 @@ describe('LlamaCppBackend', () => {
   });
 
   it('abort mid-stream closes the request', async () => {
-    const { fake, backend } = await setup({ tokenDelayMs: 40 });
+    const { fake, backend } = await setup({ tokenDelayMs: 100 });
     const controller = new AbortController();
     const r = await backend.complete({ prompt: 'The results show', options: GREEDY }, { signal: controller.signal, onDelta: () => controller.abort() });
     expect(r.stopReason).toBe('aborted');

@@ -60,8 +60,10 @@ describe('OllamaBackend.complete', () => {
     expect(sent.raw).toBe(true);
   });
 
+  // The delays below leave the client whole tokens of time to close the request before the fake would
+  // have finished on its own, even on a loaded machine: "closed early" is then what the client did.
   it('stops at the sentence end and closes the request', async () => {
-    const { fake, backend } = await setup({ tokenDelayMs: 30 });
+    const { fake, backend } = await setup({ tokenDelayMs: 300 });
     const r = await backend.complete({ prompt: 'We propose a', options: { ...GREEDY, stopAtSentenceEnd: true } });
     expect(r).toMatchObject({ text: ' novel method for text classification.', stopReason: 'sentence_end' });
     const req = fake.requests.find((q) => q.path === '/api/generate')!;
@@ -70,7 +72,7 @@ describe('OllamaBackend.complete', () => {
   });
 
   it('an abort mid-stream closes the HTTP request and resolves with the text so far', async () => {
-    const { fake, backend } = await setup({ tokenDelayMs: 40 });
+    const { fake, backend } = await setup({ tokenDelayMs: 100 });
     const controller = new AbortController();
     const r = await backend.complete({ prompt: 'We propose a', options: GREEDY }, { signal: controller.signal, onDelta: () => controller.abort() });
     expect(r).toMatchObject({ stopReason: 'aborted', text: ' novel' });
@@ -80,7 +82,7 @@ describe('OllamaBackend.complete', () => {
   });
 
   it('onToken returning true stops there and closes the request', async () => {
-    const { fake, backend } = await setup({ tokenDelayMs: 20 });
+    const { fake, backend } = await setup({ tokenDelayMs: 100 });
     let n = 0;
     const r = await backend.complete({ prompt: 'We propose a', options: GREEDY, topLogprobs: 0 }, { onToken: () => ++n === 2 });
     expect(r).toMatchObject({ stopReason: 'stopped', text: ' novel method' });

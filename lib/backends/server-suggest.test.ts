@@ -30,7 +30,7 @@ describe('cutToken', () => {
 
 describe.each(['ollama', 'llama.cpp', 'openai'] as const)('suggest through %s', (kind) => {
   it('cuts the ghost text by confidence from the logprobs, and stops the request once decided', async () => {
-    const backend = await backendFor(kind, { tokenDelayMs: 20 });
+    const backend = await backendFor(kind, { tokenDelayMs: 100 });
     const updates: string[] = [];
     const [ghost, ...rest] = await backend.suggest('We propose a', { onUpdate: (g) => updates.push(g) });
     expect(rest).toEqual([]);
@@ -70,7 +70,7 @@ describe('suggest budget and cancel', () => {
   });
 
   it('a caller abort (the next keystroke) gives [] and closes the request', async () => {
-    const backend = await backendFor('openai', { tokenDelayMs: 30 });
+    const backend = await backendFor('openai', { tokenDelayMs: 100 });
     const controller = new AbortController();
     const pending = backend.suggest('We propose a', { signal: controller.signal, onUpdate: () => controller.abort() });
     expect(await pending).toEqual([]);

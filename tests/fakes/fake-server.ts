@@ -50,6 +50,10 @@ export interface RecordedRequest {
   clientClosedEarly: boolean;
   /** Resolves when the connection is over, either way. */
   finished: Promise<void>;
+  /** performance.now() when the request had arrived, and when its last token was written (the server's own time between). */
+  receivedAt: number;
+  lastTokenAt?: number;
+  tokensWritten: number;
 }
 
 export interface Fake {
@@ -103,6 +107,8 @@ export async function startFake(kind: FakeKind, options: FakeOptions = {}): Prom
       body,
       clientClosedEarly: false,
       finished: new Promise((r) => (markFinished = r)),
+      receivedAt: performance.now(),
+      tokensWritten: 0,
     };
     requests.push(record);
     res.on('close', () => {
@@ -121,7 +127,7 @@ export async function startFake(kind: FakeKind, options: FakeOptions = {}): Prom
         res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(value));
       },
-      stream: (contentType, pieces) => writeStream(res, contentType, pieces, opts, kind === 'ollama' ? 'this is not json\n' : 'data: {"content": not json\n\n'),
+      stream: (contentType, pieces) => writeStream(res, contentType, pieces, opts, kind === 'ollama' ? 'this is not json\n' : 'data: {"content": not json\n\n', record),
     };
     try {
       await handler(exchange);
@@ -163,7 +169,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function writeStream(res: ServerResponse, contentType: string, pieces: StreamPiece[], opts: FakeOptions, malformed: string): Promise<boolean> {
+async function writeStream(res: ServerResponse, contentType: string, pieces: StreamPiece[], opts: FakeOptions, malformed: string, record: RecordedRequest): Promise<boolean> {
   res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache' });
   res.flushHeaders();
   let tokens = 0;
@@ -183,6 +189,10 @@ async function writeStream(res: ServerResponse, contentType: string, pieces: Str
     }
     if (res.destroyed) return false;
     res.write(piece.data);
+    if (piece.token) {
+      record.tokensWritten++;
+      record.lastTokenAt = performance.now();
+    }
   }
   res.end();
   return true;
