@@ -112,6 +112,8 @@ describe('a model server set up in the popup', () => {
     await useServer(fake.url);
     const page = await h.openPage('textarea.html');
     const popup = await openActionPopup(h, page);
+    // The popup has read the settings (it names the server) before the switch is flipped.
+    await expect.poll(() => popup.eval<string>(`document.querySelector('.privacy')?.textContent ?? ''`)).toContain(`goes to ${fake.origin}`);
     await popup.eval(`document.getElementById('bundled-only').click()`);
     await expect.poll(() => popup.eval<string>(`document.querySelector('.privacy').textContent`)).toContain('but not from this site');
     const before = fake.requests.length;
