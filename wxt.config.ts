@@ -44,11 +44,16 @@ function platformModule(env: ConfigEnv) {
 }
 
 /**
- * Extension pages may only fetch their own files: "no text leaves the machine"
- * is enforced by the browser, not by convention. 'wasm-unsafe-eval' is what
- * onnxruntime-web needs to compile its WASM; nothing else is relaxed.
+ * 'wasm-unsafe-eval' is what onnxruntime-web needs to compile its WASM.
+ * connect-src: our own files, plus what a model server the user configures
+ * at run time can be (lib/extension/model-source.ts serverUrlProblem says the
+ * same): plain http to this computer only (Ollama, llama.cpp, a tunnel), https
+ * anywhere (a lab's vLLM, a hosted endpoint). The manifest cannot name the
+ * user's server in advance; the narrowing to that one origin is done by the
+ * run-time host permission for its host and by the backends, which refuse any
+ * other origin (lib/backends/server-url.ts). No ws:, data:, blob: or plain http elsewhere.
  */
-export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'";
+export const EXTENSION_PAGES_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self' http://localhost:* http://127.0.0.1:* https:";
 
 export default defineConfig({
   // AA_OUT_DIR lets the manifest unit test build into a temp dir without clobbering .output/ (used by e2e).
@@ -69,9 +74,11 @@ export default defineConfig({
     return {
       name: 'Abstract Autocomplete',
       description: 'Autocomplete scientific writing with a language model that runs inside your browser.',
-      permissions: ['storage', ...platform.permissions, 'contextMenus', 'activeTab', 'scripting'],
+      // declarativeNetRequestWithHostAccess: the Origin rewrite for a configured Ollama only
+      // (lib/extension/background/ollama-origin.ts); it acts only where we hold host access, and adds no install warning.
+      permissions: ['storage', ...platform.permissions, 'contextMenus', 'activeTab', 'scripting', 'declarativeNetRequestWithHostAccess'],
       host_permissions: [...overleaf.origins, ...(test ? [...LOCAL_TEST_MATCHES, ...TEST_GRANTED_HOSTS, ...platform.testOverleafMatches] : [])],
-      // Other sites only after the user opts in from the popup (permissions.request).
+      // Other sites, and a model server's host, only after the user opts in from the popup (permissions.request).
       optional_host_permissions: ['*://*/*'],
       commands: {
         'generate-continuation': {

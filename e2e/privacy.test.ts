@@ -1,9 +1,13 @@
 /**
- * "No text leaves the machine" is enforced by the browser: the extension
- * pages' CSP has `connect-src 'self'`, so even our own code (or a bug in a
- * dependency) cannot send a request from an extension page. The target is a
- * local server that counts what reaches it: a CSP-blocked request never does,
- * while a request the CSP allowed would (the harness lets 127.0.0.1 through).
+ * "No text leaves the machine" is enforced by the browser where it can be:
+ * the extension pages' CSP allows only our own files, this computer over
+ * plain http and https hosts (a model server the user may configure; with the
+ * default settings no code path fetches at all, see docs/ARCHITECTURE.md), so
+ * even our own code (or a bug in a dependency) cannot send a request from an
+ * extension page to a plain-http host elsewhere. The target is a host that is
+ * not this computer (leak.example, resolved to a local server that counts
+ * what reaches it): a CSP-blocked request never does, while a request the CSP
+ * allowed would (a web page's does).
  */
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +15,14 @@ import { launch, type Harness } from './harness';
 
 let h: Harness;
 const reached: string[] = [];
+/** Not this computer as far as the extension can tell; the browser resolves it to the counting server. */
+const LEAK_HOST = 'leak.example';
+const leakUrl = (from: string) => `http://${LEAK_HOST}:${h.server!.port}/leak?from=${from}`;
 
 beforeAll(async () => {
   h = await launch({
+    allowHosts: [LEAK_HOST],
+    hostResolverRules: `MAP ${LEAK_HOST} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost`,
     routes: [
       (req: IncomingMessage, res) => {
         if (!req.url?.startsWith('/leak')) return false;
@@ -42,17 +51,17 @@ async function tryFetches(leakUrl: string): Promise<{ remote: string; own: numbe
   return { remote, own };
 }
 
-describe('extension pages cannot send text anywhere', () => {
+describe('extension pages cannot send text to another host over plain http', () => {
   it('the popup can read its own files but not fetch another origin', async () => {
     const popup = await h.openExtensionPage('popup.html');
-    const result = await popup.evaluate(tryFetches, `${h.server!.origin}/leak?from=popup`);
+    const result = await popup.evaluate(tryFetches, leakUrl('popup'));
     expect(result.own).toBe(200);
     expect(result.remote).toMatch(/^blocked/);
     await popup.close();
   });
 
   it('neither can the service worker', async () => {
-    const result = await h.evalInWorker(tryFetches, `${h.server!.origin}/leak?from=worker`);
+    const result = await h.evalInWorker(tryFetches, leakUrl('worker'));
     expect(result.own).toBe(200);
     expect(result.remote).toMatch(/^blocked/);
   });
@@ -61,7 +70,7 @@ describe('extension pages cannot send text anywhere', () => {
     expect(reached).toEqual([]);
     // A web page (no extension CSP) reaches the same URL: the counter works.
     const page = await h.openPage('textarea.html');
-    await page.evaluate((url) => fetch(url).then((r) => r.text()), `${h.server!.origin}/leak?from=page`);
+    await page.evaluate((url) => fetch(url).then((r) => r.text()), leakUrl('page'));
     expect(reached).toEqual(['/leak?from=page']);
     await page.close();
     h.assertNoExternalRequests();

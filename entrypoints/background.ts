@@ -2,7 +2,8 @@
  * Background (Chrome: service worker; Firefox: event page): checks who is
  * asking, relays generation streams between pages and the engine (hosted
  * where lib/extension/platform/engine-host.ts says), owns the context menu and
- * keyboard command, and keeps opt-in site registrations in sync. It keeps no
+ * keyboard command, keeps opt-in site registrations in sync, and answers from
+ * a model server when the user configured one. It keeps no
  * state that matters across restarts (MV3 may stop it at any time).
  */
 import { browser } from 'wxt/browser';
@@ -16,6 +17,7 @@ import { loadSettings, settingsItem } from '@/lib/extension/settings';
 import { inlineSettingsItem, loadInlineSettings } from '@/lib/extension/inline-settings-store';
 import { watchedValue } from '@/lib/extension/watched-value';
 import { syncRegistrations } from '@/lib/extension/site-access';
+import { startModelServers } from '@/lib/extension/background/model-servers';
 
 /** Test build only: e2e tests slow the stream down via storage.local `testPaceMs` (offscreen/paced-sink.ts). */
 const testPaceMs =
@@ -44,6 +46,8 @@ export default defineBackground(() => {
   // Kept in memory between requests (a typing pause asks for both), re-read when storage changes.
   const settingsNow = watchedValue(loadSettings, (onChange) => settingsItem.watch(onChange));
   const inlineNow = watchedValue(loadInlineSettings, (onChange) => inlineSettingsItem.watch(onChange));
+  // A model server the user configured, if any (lib/extension/background/model-servers.ts).
+  const servers = startModelServers(extensionOrigin);
 
   // Listeners are registered synchronously at top level so a message that
   // wakes the worker is not lost.
@@ -55,7 +59,7 @@ export default defineBackground(() => {
     if (port.name !== GENERATE_PORT) return;
     // Test build: e2e proves a page's synthetic click opens no generation.
     if (import.meta.env.MODE === 'test') (globalThis as { __aaTest?: { generatePorts: number } }).__aaTest!.generatePorts++;
-    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings: settingsNow.get, loadInlineSettings: inlineNow.get, connectEngine, testPaceMs, testFault });
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings: settingsNow.get, loadInlineSettings: inlineNow.get, serverFor: servers.routeFor, connectEngine, testPaceMs, testFault });
   });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {
@@ -65,6 +69,12 @@ export default defineBackground(() => {
     if (who.kind === 'rejected') return;
     const parsed = parseMessage(BackgroundRequest, raw);
     if (!parsed.ok) return;
+    if (parsed.data.type === 'server:test') {
+      // Only our own pages (the popup, also when opened in a tab) may make the background contact a server on request.
+      if (!sender.url?.startsWith(`${extensionOrigin}/`)) return;
+      void servers.test().then(sendResponse);
+      return true;
+    }
     void (async (): Promise<EngineStatus> => {
       if (parsed.data.type === 'warm') return engine.warm((await settingsNow.get()).idleUnloadMinutes);
       return engine.status();

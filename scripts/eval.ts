@@ -10,16 +10,23 @@
  * Same protocol either way: the engine's windows and per-token NLL.
  * With --metric keystrokes, the simulated writer instead (scripts/keystrokes-eval.ts), on records
  * with an "abstract" or a "text" and an optional "context" (scripts/writer-records.ts).
+ * With --server URL [--server-kind K] [--server-model NAME] [--api-key KEY], both
+ * metrics run through that model server (lib/backends): keystrokes always, bits
+ * per byte where it returns the log-probabilities of the text sent (OpenAI-compatible
+ * servers with `echo`; Ollama and llama.cpp give them only for generated tokens,
+ * so there it exits 1 saying so). A server cannot score a text's first token (no context).
  */
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../lib/engine/index';
 import type { Scorer } from '../bench/lib/transformersjs-scorer';
-import { DEFAULT_MODEL_DIR, UsageError, integerFlag, readJsonl, runCli, stderr } from './cli-common';
+import type { Backend } from '../lib/backends/types';
+import { DEFAULT_MODEL_DIR, SERVER_FLAGS, SERVER_USAGE, UsageError, integerFlag, readJsonl, runCli, serverFromFlags, stderr } from './cli-common';
 import { keystrokesMain } from './keystrokes-eval';
 
 const USAGE =
   'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]\n' +
-  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--every K] [--limit N] [--data FILE2 [--every K] [--limit N] …] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]';
+  '       npm run eval -- --metric keystrokes --data FILE.jsonl[.gz] [--every K] [--limit N] [--data FILE2 [--every K] [--limit N] …] [--model DIR] [--threads N] [--sweep C1,C2,… [--sweep-words W1,…]]\n' +
+  `       npm run eval -- [--metric keystrokes] --data FILE.jsonl[.gz] [--limit N] ${SERVER_USAGE}`;
 
 async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads: number | undefined): Promise<Scorer> {
   const engine = await loadEngine(dir, { precision, threads });
@@ -27,6 +34,11 @@ async function oursScorer(dir: string, precision: 'quantized' | 'fp32', threads:
     stderr(`warning: no quantized model found, evaluating ${engine.info.modelFile}`);
   }
   return { modelFile: engine.info.modelFile, score: (t) => engine.score(t), dispose: () => engine.dispose() };
+}
+
+/** A model server's prompt log-probabilities (Backend.scorePrompt); rejects with 'unsupported' where it has none. */
+function serverScorer(backend: Backend): Scorer {
+  return { modelFile: `${backend.origin} ${backend.model}`, score: (t) => backend.scorePrompt(t), dispose: () => backend.dispose() };
 }
 
 async function readAbstracts(file: string, limit: number): Promise<string[]> {
@@ -56,6 +68,7 @@ async function main(): Promise<void> {
       precision: { type: 'string' },
       threads: { type: 'string' },
       runtime: { type: 'string' },
+      ...SERVER_FLAGS,
     },
   });
   if (!values.data) throw new UsageError('--data FILE is required');
@@ -70,10 +83,15 @@ async function main(): Promise<void> {
   const abstracts = await readAbstracts(values.data, limit);
   const dir = values.model ?? DEFAULT_MODEL_DIR;
   const threads = integerFlag('threads', values.threads);
+  const server = await serverFromFlags(values);
   // transformers.js loads only when asked: it is a separate install (scripts/ensure-transformersjs.sh)
-  const scorer =
-    runtime === 'ours' ? await oursScorer(dir, precision, threads) : await (await import('../bench/lib/transformersjs-scorer')).transformersjsScorer(dir, precision, threads);
-  stderr(`model: ${dir} (${scorer.modelFile}) through ${runtime}, ${abstracts.length} abstracts`);
+  const scorer = server
+    ? serverScorer(server)
+    : runtime === 'ours'
+      ? await oursScorer(dir, precision, threads)
+      : await (await import('../bench/lib/transformersjs-scorer')).transformersjsScorer(dir, precision, threads);
+  const through = server ? server.kind : runtime;
+  stderr(`model: ${server ? server.model : dir} (${scorer.modelFile}) through ${through}, ${abstracts.length} abstracts`);
   let nats = 0;
   let bytes = 0;
   let tokens = 0;
@@ -93,7 +111,7 @@ async function main(): Promise<void> {
   }
   if (bytes === 0) throw new UsageError('the abstracts are all empty');
   console.log(`model_file: ${scorer.modelFile}`);
-  console.log(`runtime: ${runtime}`);
+  console.log(`runtime: ${through}`);
   console.log(`abstracts: ${abstracts.length}`);
   console.log(`tokens: ${tokens}`);
   console.log(`bytes: ${bytes}`);

@@ -3,14 +3,18 @@
  *   npm run generate -- "We propose a method to" [--max-new-tokens N] [--temperature T]
  *     [--top-p P] [--top-k K] [--repetition-penalty R] [--seed S] [--model DIR]
  *     [--no-token-healing] [--stop-at-sentence-end] [--threads N] [--precision fp32]
+ * With --server URL [--server-kind K] [--server-model NAME] [--api-key KEY], the
+ * same sampling settings go to that model server instead (lib/backends).
  */
 import { parseArgs } from 'node:util';
+import type { Backend } from '../lib/backends/types';
 import { loadEngine, parseSamplingOptions, type SamplingOptions } from '../lib/engine/index';
-import { DEFAULT_MODEL_DIR, UsageError, integerFlag, numberFlag, runCli, stderr } from './cli-common';
+import { DEFAULT_MODEL_DIR, SERVER_FLAGS, SERVER_USAGE, UsageError, describeServer, integerFlag, numberFlag, runCli, serverFromFlags, stderr } from './cli-common';
 
 const USAGE =
   'usage: npm run generate -- "PROMPT" [--max-new-tokens N] [--temperature T] [--top-p P] [--top-k K] ' +
-  '[--repetition-penalty R] [--seed S] [--model DIR] [--no-token-healing] [--stop-at-sentence-end] [--threads N] [--precision quantized|fp32]';
+  '[--repetition-penalty R] [--seed S] [--model DIR] [--no-token-healing] [--stop-at-sentence-end] [--threads N] [--precision quantized|fp32]\n' +
+  `       npm run generate -- "PROMPT" ${SERVER_USAGE} [the sampling flags]`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
       'stop-at-sentence-end': { type: 'boolean' },
       threads: { type: 'string' },
       precision: { type: 'string' },
+      ...SERVER_FLAGS,
     },
   });
   if (positionals.length > 1) throw new UsageError('give the prompt as one quoted argument');
@@ -47,6 +52,13 @@ async function main(): Promise<void> {
   };
   // Settings are checked before the model loads, so a typo fails fast.
   const options = parseSamplingOptions(given);
+  if (values.server !== undefined) {
+    const local = (['model', 'threads', 'precision'] as const).find((f) => values[f] !== undefined);
+    if (local) throw new UsageError(`--${local} is for the bundled model; with --server, name the model with --server-model`);
+    const backend = (await serverFromFlags(values))!;
+    return generateThrough(backend, prompt, options);
+  }
+  await serverFromFlags(values); // only rejects --server-kind / --server-model / --api-key without --server
   const threads = integerFlag('threads', values.threads);
 
   const engine = await loadEngine(values.model ?? DEFAULT_MODEL_DIR, { threads, precision });
@@ -69,6 +81,24 @@ async function main(): Promise<void> {
     );
   } finally {
     await engine.dispose();
+  }
+}
+
+/** Streams the server's completion to stdout; a failure mid-way leaves what came on stdout and says why on stderr. */
+async function generateThrough(backend: Backend, prompt: string, options: SamplingOptions): Promise<void> {
+  stderr(describeServer(backend));
+  try {
+    const result = await backend.complete({ prompt, options }, { onDelta: (d) => process.stdout.write(d) });
+    process.stdout.write('\n');
+    stderr(
+      `${result.tokens ?? '?'} tokens, stop: ${result.stopReason}, first token ${result.timeToFirstTokenMs.toFixed(0)} ms, total ${result.totalMs.toFixed(0)} ms` +
+        (result.logprobs ? ', with log-probabilities' : ''),
+    );
+  } catch (e) {
+    process.stdout.write('\n');
+    throw e;
+  } finally {
+    await backend.dispose();
   }
 }
 

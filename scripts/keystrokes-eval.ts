@@ -24,12 +24,14 @@
 import { parseArgs } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { loadEngine, type Engine } from '../lib/engine/index';
+import { createBundledBackend } from '../lib/backends/index';
+import type { Backend } from '../lib/backends/types';
 import { DEFAULT_INLINE_SETTINGS, parseInlineSettings } from '../lib/suggest/inline-settings';
-import { suggest, tokensFor } from '../lib/suggest/suggester';
+import { tokensFor } from '../lib/suggest/suggester';
 import { WordCut, type CutToken } from '../lib/suggest/word-cut';
 import { addTally, emptyTally, keystrokeSaving, simulateWriter, suggestionPrecision, type WriterTally } from '../lib/suggest/simulated-writer';
 import { openModelSource, readJson } from '../lib/engine/model-source';
-import { DEFAULT_MODEL_DIR, UsageError, integerFlag, stderr } from './cli-common';
+import { DEFAULT_MODEL_DIR, SERVER_FLAGS, UsageError, describeServer, integerFlag, serverFromFlags, stderr } from './cli-common';
 import { PromptWindow, dataSets, readDataSet, type DataSet, type WriterRecord } from './writer-records';
 import { percentile } from '../bench/lib/percentile';
 
@@ -65,6 +67,7 @@ export async function keystrokesMain(): Promise<void> {
       'sweep-next': { type: 'string' },
       'sweep-mid': { type: 'string' },
       'sweep-bonus': { type: 'string' },
+      ...SERVER_FLAGS,
     },
     tokens: true,
   });
@@ -75,10 +78,25 @@ export async function keystrokesMain(): Promise<void> {
   const sweepMid = listFlag('sweep-mid', values['sweep-mid']) ?? [];
   const sweepBonus = listFlag('sweep-bonus', values['sweep-bonus']) ?? [];
   const data = await Promise.all(sets.map(async (set) => ({ set, records: await readDataSet(set) })));
+  const counts = data.map((d) => `${d.set.name}: ${d.records.length} records`).join(', ');
+  // The suggestion source: a model server (--server, lib/backends), or the bundled model.
+  const server = await serverFromFlags(values);
+  if (server) {
+    if (sweep) throw new UsageError('--sweep replays the bundled model\'s tokens; it does not take --server');
+    stderr(`${describeServer(server)}; ${counts}`);
+    try {
+      const results: SetResult[] = [];
+      // the server fits context + typed text to its own window
+      for (const { set, records } of data) results.push(await runDefault(server, null, set, records));
+      return printResults(results);
+    } finally {
+      await server.dispose();
+    }
+  }
   const dir = values.model ?? DEFAULT_MODEL_DIR;
   // One thread by default: the extension's offscreen document is not cross-origin isolated.
   const engine = await loadEngine(dir, { threads: integerFlag('threads', values.threads) ?? 1 });
-  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${engine.info.threads} thread(s); ${data.map((d) => `${d.set.name}: ${d.records.length} records`).join(', ')}`);
+  stderr(`model: ${engine.info.name} (${engine.info.modelFile}), ${engine.info.threads} thread(s); ${counts}`);
   try {
     const windows = await promptWindows(dir, engine, Math.max(DEFAULT_INLINE_SETTINGS.maxWords, ...sweepWords));
     if (sweep) {
@@ -88,7 +106,8 @@ export async function keystrokesMain(): Promise<void> {
       }
     } else {
       const results: SetResult[] = [];
-      for (const { set, records } of data) results.push(await runDefault(engine, windows, set, records));
+      const bundled = createBundledBackend(engine);
+      for (const { set, records } of data) results.push(await runDefault(bundled, windows, set, records));
       printResults(results);
     }
   } finally {
@@ -105,18 +124,23 @@ interface SetResult {
   firstWord: number[];
 }
 
-async function runDefault(engine: Engine, windows: Windows, set: DataSet, records: WriterRecord[]): Promise<SetResult> {
+/**
+ * The writer with the ghost text of `source` (Backend.suggest: for the bundled model, lib/suggest's suggest()),
+ * the bundled model's prompt fitted by `windows`, a server's left to the server (null).
+ */
+async function runDefault(source: Backend, windows: Windows | null, set: DataSet, records: WriterRecord[]): Promise<SetResult> {
   const settings = DEFAULT_INLINE_SETTINGS;
   const result: SetResult = { set, records: records.length, tally: emptyTally(), latencies: [], firstWord: [] };
   const started = Date.now();
   for (let i = 0; i < records.length; i++) {
-    const window = windows();
+    const window = windows?.();
     const t = await simulateWriter(
       records[i].text,
       async (before) => {
         const t0 = performance.now();
         let first = -1;
-        const [ghost] = await suggest(engine, window.prompt(before), { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
+        const prompt = window ? window.prompt(before) : before;
+        const [ghost] = await source.suggest(prompt, { settings, count: 1, cacheKey: 'writer', onUpdate: () => first < 0 && (first = performance.now() - t0) });
         result.latencies.push(performance.now() - t0);
         if (first >= 0) result.firstWord.push(first);
         return ghost?.text ?? '';

@@ -47,7 +47,7 @@ describe('Firefox production build', () => {
   });
 
   it('asks for nothing Chrome-only and nothing of the test build', () => {
-    expect([...manifest.permissions].sort()).toEqual(['activeTab', 'contextMenus', 'scripting', 'storage']);
+    expect([...manifest.permissions].sort()).toEqual(['activeTab', 'contextMenus', 'declarativeNetRequestWithHostAccess', 'scripting', 'storage']);
     expect(manifest.cross_origin_embedder_policy).toBeUndefined();
     expect(manifest.cross_origin_opener_policy).toBeUndefined();
     expect(existsSync(join(dir, 'offscreen.html'))).toBe(false);

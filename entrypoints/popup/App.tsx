@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { InlineSettingsForm } from '@/components/InlineSettingsForm';
+import { ModelSourceForm } from '@/components/ModelSourceForm';
 import { ModelStatus, useEngineStatus } from '@/components/ModelStatus';
 import { IdleSetting, SamplingSettings, useSettingsForm } from '@/components/SettingsForm';
 import { SiteAccess } from '@/components/SiteAccess';
@@ -24,6 +25,9 @@ export function App() {
         <h1>Abstract Autocomplete</h1>
         <ModelStatus status={status} />
       </header>
+      <Section id="source" title="Model source" lead="The bundled model runs on this computer; or use your own model server.">
+        <ModelSourceForm />
+      </Section>
       <Section id="inline" title="Inline suggestions" lead="Grey text after the caret when you pause typing.">
         <InlineSettingsForm />
       </Section>
@@ -36,7 +40,7 @@ export function App() {
       </div>
       <Section id="model" title="Model">
         <IdleSetting form={form} />
-        <p className="hint">Everything runs on this computer; no text leaves it. Change the shortcut at chrome://extensions/shortcuts.</p>
+        <p className="hint">The bundled model runs on this computer (Model source above says where text goes). Change the shortcut at chrome://extensions/shortcuts.</p>
       </Section>
     </main>
   );

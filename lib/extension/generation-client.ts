@@ -16,6 +16,7 @@ import {
   EXTENSION_RELOADED_MESSAGE,
   GENERATE_PORT,
   INTERRUPTED_MESSAGE,
+  MAX_PROMPT_CHARS,
   SILENCE_TIMEOUT_MS,
   ServerPortMessage,
   parseMessage,
@@ -89,10 +90,13 @@ export interface SuggestionHandlers {
  * Asks for an inline suggestion for the text before the caret; cancel() as
  * soon as the text changes. `alternatives`: the ghost and the candidates to
  * cycle to (asked on Alt+] / Alt+[ for the text of a ghost already shown).
+ * `textAfterCaret` goes to model servers with infill; the bundled model ignores it.
  */
-export function startSuggestion(textBeforeCaret: string, handlers: SuggestionHandlers, alternatives = false): GenerationHandle {
+export function startSuggestion(textBeforeCaret: string, handlers: SuggestionHandlers, alternatives = false, textAfterCaret?: string): GenerationHandle {
   const text = promptTail(textBeforeCaret);
-  return openStream(text, { type: 'suggest', text, ...(alternatives && { alternatives }) }, handlers.onError, (msg, finish) => {
+  // Text after the caret, for model servers that fill in (its start is what matters).
+  const after = textAfterCaret ? textAfterCaret.slice(0, MAX_PROMPT_CHARS) : undefined;
+  return openStream(text, { type: 'suggest', text, ...(alternatives && { alternatives }), ...(after && { after }) }, handlers.onError, (msg, finish) => {
     if (msg.type === 'ghost') handlers.onGhost?.(msg.text);
     if (msg.type === 'suggested') {
       finish();

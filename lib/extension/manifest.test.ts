@@ -37,7 +37,7 @@ const LOCAL = ['http://127.0.0.1/*', 'http://localhost/*'];
 
 describe('manifest', () => {
   it('production asks only for what it needs', () => {
-    expect([...(prod.permissions ?? [])].sort()).toEqual(['activeTab', 'contextMenus', 'offscreen', 'scripting', 'storage']);
+    expect([...(prod.permissions ?? [])].sort()).toEqual(['activeTab', 'contextMenus', 'declarativeNetRequestWithHostAccess', 'offscreen', 'scripting', 'storage']);
     expect(prod.host_permissions).toEqual(['https://www.overleaf.com/*', 'https://overleaf.com/*']);
     expect(prod.optional_host_permissions).toEqual(['*://*/*']);
   });
@@ -66,7 +66,8 @@ describe('manifest', () => {
   it('is cross-origin isolated with a strict CSP, and the shortcut avoids Overleaf keys', () => {
     expect(prod.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
     expect(prod.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
-    expect(prod.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'");
+    // connect-src: a model server the user may configure (this computer over http, anywhere over https), nothing else.
+    expect(prod.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self' http://localhost:* http://127.0.0.1:* https:");
     const key = prod.commands?.['generate-continuation']?.suggested_key;
     expect(key?.default).toBe('Alt+Shift+G');
     expect(key?.default).not.toMatch(/Ctrl\+(I|Space)$/);

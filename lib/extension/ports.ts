@@ -13,7 +13,8 @@ export interface SenderLike {
   frameId?: number;
   /** Identifies one document in a frame (a navigation gives a new one). */
   documentId?: string;
-  tab?: { id?: number };
+  /** The tab's address (its top frame's), for per-site rules that must hold in every frame. */
+  tab?: { id?: number; url?: string };
 }
 
 export interface PortLike {

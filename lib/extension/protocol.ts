@@ -122,6 +122,8 @@ export const SuggestRequest = z.object({
   text: z.string().min(1, 'Type some text first').max(MAX_PROMPT_CHARS),
   /** True: the ghost and the alternatives for cycling (the inline settings' `candidates`); absent: the ghost only. */
   alternatives: z.boolean().optional(),
+  /** Text after the caret, for model servers with infill (the bundled model ignores it). */
+  after: z.string().max(MAX_PROMPT_CHARS).optional(),
 });
 export type SuggestRequest = z.input<typeof SuggestRequest>;
 
@@ -162,6 +164,7 @@ export const ERROR_CODES = [
   'extension-reloaded', // this content script belongs to an old copy of the extension
   'busy', // this tab already has MAX_JOBS_PER_TAB generations waiting
   'engine-stalled', // the engine made no progress for PROGRESS_TIMEOUT_MS and is being restarted
+  'server-failed', // the configured model server failed; the message says why and what to do, the tab falls back to the bundled model
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -291,8 +294,28 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   /** Load the model now so the first Generate is fast (field focus, popup open). */
   z.object({ type: z.literal('warm') }),
   z.object({ type: z.literal('status') }),
+  /**
+   * Popup only (refused from content scripts): list the configured server's
+   * models and, when one is picked, time a one-token completion with it.
+   */
+  z.object({ type: z.literal('server:test') }),
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+
+/** Reply to `server:test`. Errors carry the backend's kind and a message a person can act on. */
+export const ServerTestResult = z.object({
+  ok: z.boolean(),
+  /** The server's models (empty when it could not be listed). */
+  models: z.array(z.object({ name: z.string(), details: z.string().optional() })).max(2000),
+  /** Present when a completion was timed: the model that answered and the round trip. */
+  model: z.string().optional(),
+  latencyMs: z.number().nonnegative().optional(),
+  serverVersion: z.string().optional(),
+  /** The origin that receives text. */
+  origin: z.string().optional(),
+  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+});
+export type ServerTestResult = z.infer<typeof ServerTestResult>;
 
 /** Background → offscreen. `target` keeps the popup/other pages from acting on them. */
 export const OffscreenRequest = z.discriminatedUnion('type', [

@@ -12,6 +12,9 @@
  * replaced after repeated engine failures, or crashed), the request is sent
  * once more to a fresh engine instead of failing: it was only queued.
  * Settings are read per request, so a popup change applies to the next one.
+ * When a model server is configured (and the site is not bundled-only, and
+ * the tab has not fallen back), `serverFor` gives its route and the request
+ * is answered by server-relay.ts instead, with the same client messages.
  */
 import {
   ClientPortMessage,
@@ -30,6 +33,13 @@ import { samplingFromSettings } from '../settings';
 import { startKeepalive } from '../keepalive';
 import type { PortLike } from '../ports';
 import { classifySender, fieldKeyFor, ownerKeysFor, suggestKeyFor } from './sender-check';
+import { serverGenerate, serverSuggest, type ServerIo, type ServerRoute } from './server-relay';
+
+/** Who asks, for choosing the model: the tab (content scripts) and the frame's and the tab's origins. */
+export interface RouteQuery {
+  tabId?: number;
+  origins: (string | undefined)[];
+}
 
 export interface RelayDeps {
   runtimeId: string;
@@ -37,6 +47,8 @@ export interface RelayDeps {
   loadSettings(): Promise<Settings>;
   /** Inline-suggestion settings (inline-settings-store.ts); read per request like the sampling settings. */
   loadInlineSettings(): Promise<InlineSettings>;
+  /** The model server for this request, or undefined for the bundled model (model-source.ts decides). */
+  serverFor?(query: RouteQuery): Promise<ServerRoute | undefined>;
   /** Makes sure the offscreen document exists, then connects to it. */
   connectEngine(): Promise<PortLike>;
   /** Test builds only: see EngineGenerateRequest.testPaceMs. */
@@ -52,6 +64,8 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
   let closed = false;
   let engine: PortLike | undefined;
   let stopKeepalive: (() => void) | undefined;
+  /** Aborts a server request (the client cancelled or went away). */
+  const serverAbort = new AbortController();
 
   const send = (message: ServerPortMessage): void => {
     if (closed) return;
@@ -88,6 +102,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
     if (closed) return;
     closed = true;
     stopKeepalive?.();
+    serverAbort.abort();
     try {
       engine?.postMessage({ type: 'cancel' });
       engine?.disconnect();
@@ -102,7 +117,10 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
     const parsed = parseMessage(ClientPortMessage, raw);
     if (!parsed.ok) return end({ type: 'error', code: isEmptyPromptIssue(parsed.issue) ? 'empty-prompt' : 'bad-request', message: parsed.error });
     const message = parsed.data;
-    if (message.type === 'cancel') return end();
+    if (message.type === 'cancel') {
+      serverAbort.abort();
+      return end();
+    }
     if (started) return end({ type: 'error', code: 'bad-request', message: 'One generation per port' });
     started = true;
     // From now until the end, even while settings load or the offscreen
@@ -145,12 +163,18 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
     };
     const failToStart = (error: unknown) =>
       end({ type: 'error', code: 'engine-failed', message: `Could not start the model: ${(error as Error).message}` });
+    const query: RouteQuery =
+      sender.kind === 'content' ? { tabId: sender.tabId, origins: [sender.origin, originOf(client.sender?.tab?.url)] } : { origins: [] };
+    const io: ServerIo = { send, end, signal: serverAbort.signal };
     if (message.type === 'suggest') {
       void (async () => {
         const [settings, inline] = await Promise.all([deps.loadSettings(), deps.loadInlineSettings()]);
         // The content script checks the switch too; this is the check a page cannot skip.
         const origin = sender.kind === 'content' ? sender.origin : undefined;
         if (origin && !inlineEnabledFor(inline, origin)) return end({ type: 'suggested', candidates: [] });
+        const server = await deps.serverFor?.(query);
+        const count = message.alternatives ? inline.candidates : 1;
+        if (server) return serverSuggest(server, { text: message.text, after: message.after, settings: inline, count, cacheKey: ownerKeysFor(sender).cacheKey }, io);
         await attach(
           {
             type: 'engine:suggest',
@@ -158,7 +182,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
             ...ownerKeysFor(sender),
             text: message.text,
             settings: { ...inline },
-            count: message.alternatives ? inline.candidates : 1,
+            count,
             idleUnloadMinutes: settings.idleUnloadMinutes,
           },
           false,
@@ -168,6 +192,11 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
     }
     void (async () => {
       const settings = await deps.loadSettings();
+      const server = await deps.serverFor?.(query);
+      if (server) {
+        const { cacheKey } = ownerKeysFor(sender);
+        return serverGenerate(server, { prompt: message.prompt, options: samplingFromSettings(settings), source: message.source, cacheKey }, io);
+      }
       const request: EngineGenerateRequest = {
         type: 'engine:generate',
         fieldKey: fieldKeyFor(sender, message.fieldId),
@@ -183,4 +212,12 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
       await attach(request, false);
     })().catch(failToStart);
   });
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -264,7 +264,7 @@ export class IsolatedController {
       onError: () => {
         if (live()) this.clearInline();
       },
-    });
+    }, false, msg.after);
   }
 
   /**

@@ -182,7 +182,7 @@ export class PlainInline {
       onError: () => {
         if (this.request === handle) this.request = null;
       },
-    });
+    }, false, around.after);
     this.request = handle;
   }
 
