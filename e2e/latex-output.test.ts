@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clickShadowButton, launch, type Harness } from './harness';
 import { inlineGhost, setInlineSettings, watchGhosts } from './inline-helpers';
-import { docText, ghostText, openProject } from './overleaf-page';
+import { docText, openProject } from './overleaf-page';
 import { overleafLaunchOptions, startOverleafServer, type OverleafServer } from './overleaf-server';
 
 let server: OverleafServer;
@@ -58,10 +58,24 @@ const busy = (page: Page, value: boolean) => page.locator(`[data-abstract-autoco
 async function generateAndAccept(page: Page): Promise<string> {
   await page.getByRole('button', { name: /Generate/ }).click();
   await busy(page, false);
-  await page.locator('[data-abstract-autocomplete="ghost"][data-streaming="false"]').waitFor({ timeout: 5_000 });
+  await page.locator('[data-abstract-autocomplete="ghost"][data-streaming="false"]').waitFor({ timeout: 30_000 });
   await page.keyboard.press('Tab');
   await expect.poll(() => page.locator('.aa-ghost').count()).toBe(0);
   return docText(page);
+}
+
+/** Types a space after `text`, lets the engine suggest `output`, accepts the ghost with Tab; returns the ghost shown and the document. */
+async function suggestAndAccept(text: string, output: string): Promise<{ ghost: string; doc: string }> {
+  await setInlineSettings(h, { enabled: true, pauseMs: 150 });
+  await say(output);
+  const page = await openProject(h, server, { text });
+  await page.keyboard.type(' ');
+  const ghost = await inlineGhost(page);
+  await page.keyboard.press('Tab');
+  await expect.poll(() => page.locator('.aa-ghost').count()).toBe(0);
+  const doc = await docText(page);
+  await page.close();
+  return { ghost, doc };
 }
 
 describe('LaTeX editor (Overleaf-like page): what the extension inserts is valid LaTeX', () => {
@@ -90,27 +104,17 @@ describe('LaTeX editor (Overleaf-like page): what the extension inserts is valid
   });
 
   it('an accepted inline suggestion: % escaped, open math cut back', async () => {
-    await setInlineSettings(h, { enabled: true, pauseMs: 150 });
-    await say('10% over the baseline, and $\\alpha');
-    const page = await openProject(h, server, { text: 'This improves accuracy by up to' });
-    await page.keyboard.type(' ');
-    expect(await inlineGhost(page)).toBe('10\\% over the baseline, and ');
-    await page.keyboard.press('Tab');
-    await expect.poll(() => docText(page)).toBe('This improves accuracy by up to 10\\% over the baseline, and ');
-    expect(latexProblems(await docText(page))).toEqual([]);
-    await page.close();
+    const { ghost, doc } = await suggestAndAccept('This improves accuracy by up to', '10% over the baseline, and $\\alpha');
+    expect(ghost).toBe('10\\% over the baseline, and ');
+    expect(doc).toBe('This improves accuracy by up to 10\\% over the baseline, and ');
+    expect(latexProblems(doc)).toEqual([]);
   });
 
   it('the caret inside $…$: _ stays as written, the model closes the math, and text after it is escaped', async () => {
-    await setInlineSettings(h, { enabled: true, pauseMs: 150 });
-    await say('w_1 + w_2$ for 10% of');
-    const page = await openProject(h, server, { text: 'The loss is $\\mathcal{L} =' });
-    await page.keyboard.type(' ');
-    expect(await inlineGhost(page)).toBe('w_1 + w_2$ for 10\\% of');
-    await page.keyboard.press('Tab');
-    await expect.poll(() => docText(page)).toBe('The loss is $\\mathcal{L} = w_1 + w_2$ for 10\\% of');
-    expect(latexProblems(await docText(page))).toEqual([]);
-    await page.close();
+    const { ghost, doc } = await suggestAndAccept('The loss is $\\mathcal{L} =', 'w_1 + w_2$ for 10% of');
+    expect(ghost).toBe('w_1 + w_2$ for 10\\% of');
+    expect(doc).toBe('The loss is $\\mathcal{L} = w_1 + w_2$ for 10\\% of');
+    expect(latexProblems(doc)).toEqual([]);
   });
 
   it('a plain textarea keeps the text as written', async () => {

@@ -125,6 +125,7 @@ describe('basicModeGenerate', () => {
 
   it('in a LaTeX editor the completion goes in LaTeX-safe: escaped, and cut back out of open math', () => {
     basicModeGenerate(content, 'overleaf-editor', 'overleaf', { latex: true, onFinished: (m) => finished.push(m) });
+    for (const piece of [' improve', ' by 10%', ' in $\\math', 'rm']) generation.handlers!.onDelta!(piece);
     done(' improve by 10% in $\\mathrm');
     expect(content.textContent).toBe('We propose a method to improve by 10\\% in ');
     expect(finished).toEqual([undefined]);

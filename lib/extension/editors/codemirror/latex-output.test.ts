@@ -37,6 +37,14 @@ describe('latexSafeGeneration', () => {
     expect(results).toEqual(['improves by 10\\% in $F_1$ and ']);
   });
 
+  it('a caller that reads only the result (basic mode) gets the streamed text made safe', () => {
+    const results: string[] = [];
+    const handlers = latexSafeGeneration('It ', true, { onDone: (r) => results.push(r.text) });
+    for (const piece of ['gains 5', '% in $x', '$ and $y']) handlers.onDelta!(piece);
+    handlers.onDone!(summary('gains 5% in $x$ and $y'));
+    expect(results).toEqual(['gains 5\\% in $x$ and ']);
+  });
+
   it('a run that sent no deltas is made safe from its result', () => {
     const results: string[] = [];
     latexSafeGeneration('It ', true, { onDone: (r) => results.push(r.text) }).onDone!(summary('gains 5% & more'));

@@ -35,7 +35,9 @@ export function latexSafeGeneration(prompt: string, latex: boolean, handlers: Ge
     onDelta: (delta) => {
       const shown = stream.text.length;
       streamed = true;
-      handlers.onDelta?.(stream.push(delta).slice(shown));
+      // Pushed whether or not the caller listens to deltas (basic mode only reads the result).
+      const text = stream.push(delta);
+      handlers.onDelta?.(text.slice(shown));
     },
     onDone: (result) => handlers.onDone?.({ ...result, text: streamed ? stream.text : stream.push(result.text) }),
   };
