@@ -38,6 +38,15 @@ const testFault =
       }
     : undefined;
 
+/** Test build only: e2e tests make the engine write a given text via storage.session `testOutput` (offscreen/test-faults.ts). */
+const testOutput =
+  import.meta.env.MODE === 'test'
+    ? async (): Promise<string | undefined> => {
+        const { testOutput: text } = await browser.storage.session.get('testOutput');
+        return typeof text === 'string' && text !== '' ? text : undefined;
+      }
+    : undefined;
+
 export default defineBackground(() => {
   const runtimeId = browser.runtime.id;
   const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
@@ -59,7 +68,7 @@ export default defineBackground(() => {
     if (port.name !== GENERATE_PORT) return;
     // Test build: e2e proves a page's synthetic click opens no generation.
     if (import.meta.env.MODE === 'test') (globalThis as { __aaTest?: { generatePorts: number } }).__aaTest!.generatePorts++;
-    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings: settingsNow.get, loadInlineSettings: inlineNow.get, serverFor: servers.routeFor, connectEngine, testPaceMs, testFault });
+    relayGeneration(port as unknown as PortLike, { runtimeId, extensionOrigin, loadSettings: settingsNow.get, loadInlineSettings: inlineNow.get, serverFor: servers.routeFor, connectEngine, testPaceMs, testFault, testOutput });
   });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {

@@ -202,6 +202,14 @@ export const STALLED_MESSAGE = 'The model stopped responding and is being restar
 // ---------------------------------------------------------------------------
 
 /**
+ * Test builds only: the engine writes this text instead of the model's (a
+ * Generate run in small pieces, a suggestion as its one candidate), so e2e
+ * tests can check what the extension does with a given output whatever the
+ * model (offscreen/test-faults.ts). The background sets it from storage.session.
+ */
+const TestOutput = z.string().min(1).max(2000).optional();
+
+/**
  * Background → offscreen, first message on an ENGINE_PORT. `options` is
  * validated by the offscreen document with the engine's own sampling schema
  * (lib/engine/sampling-options.ts), so it is only shape-checked here.
@@ -227,6 +235,7 @@ export const EngineGenerateRequest = z.object({
    * which content scripts cannot write.
    */
   testFault: z.enum(['hang', 'crash', 'slow']).optional(),
+  testOutput: TestOutput,
 });
 export type EngineGenerateRequest = z.infer<typeof EngineGenerateRequest>;
 
@@ -246,6 +255,7 @@ export const EngineSuggestRequest = z.object({
   /** Candidates wanted: 1 = the ghost only (a typing pause); more when the user asks to cycle. */
   count: z.number().int().min(1).max(MAX_CANDIDATES),
   idleUnloadMinutes: z.number().nonnegative(),
+  testOutput: TestOutput,
 });
 export type EngineSuggestRequest = z.infer<typeof EngineSuggestRequest>;
 

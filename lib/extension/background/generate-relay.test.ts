@@ -218,4 +218,17 @@ describe('relayGeneration', () => {
     expect(hung.engines[0]!.received[0]).toMatchObject({ testFault: 'hang' });
     expect(plain.engines[0]!.received[0]).not.toHaveProperty('testFault');
   });
+
+  it('passes the test build\'s scripted output with generations and suggestions, only when the test hook gives one', async () => {
+    const scripted = setup({ id: ID, tab: { id: 4 }, frameId: 0, origin: 'https://example.org' }, undefined, { testOutput: async () => '10% more' });
+    scripted.client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+    const suggesting = setup({ id: ID, tab: { id: 6 }, frameId: 0, origin: 'https://example.org' }, undefined, { testOutput: async () => '10% more' });
+    suggesting.client.postMessage({ type: 'suggest', text: 'We propose' });
+    const plain = setup({ id: ID, tab: { id: 5 }, frameId: 0, origin: 'https://example.org' }, undefined, { testOutput: async () => undefined });
+    plain.client.postMessage({ type: 'generate', fieldId: 'f', prompt: 'We propose' });
+    await tick();
+    expect(scripted.engines[0]!.received[0]).toMatchObject({ type: 'engine:generate', testOutput: '10% more' });
+    expect(suggesting.engines[0]!.received[0]).toMatchObject({ type: 'engine:suggest', testOutput: '10% more' });
+    expect(plain.engines[0]!.received[0]).not.toHaveProperty('testOutput');
+  });
 });

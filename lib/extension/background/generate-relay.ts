@@ -55,6 +55,8 @@ export interface RelayDeps {
   testPaceMs?(): Promise<number>;
   /** Test builds only: see EngineGenerateRequest.testFault. */
   testFault?(): Promise<EngineGenerateRequest['testFault']>;
+  /** Test builds only: see EngineGenerateRequest.testOutput (generations and suggestions). */
+  testOutput?(): Promise<string | undefined>;
   /** Defaults to KEEPALIVE_INTERVAL_MS. */
   keepaliveIntervalMs?: number;
 }
@@ -111,6 +113,11 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
     }
   }
   client.onDisconnect.addListener(clientGone);
+
+  const testOutput = async () => {
+    const text = await deps.testOutput?.();
+    return text ? { testOutput: text } : {};
+  };
 
   let started = false;
   client.onMessage.addListener((raw) => {
@@ -184,6 +191,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
             settings: { ...inline },
             count,
             idleUnloadMinutes: settings.idleUnloadMinutes,
+            ...(await testOutput()),
           },
           false,
         );
@@ -209,7 +217,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
       if (pace > 0) request.testPaceMs = pace;
       const fault = await deps.testFault?.();
       if (fault) request.testFault = fault;
-      await attach(request, false);
+      await attach({ ...request, ...(await testOutput()) }, false);
     })().catch(failToStart);
   });
 }

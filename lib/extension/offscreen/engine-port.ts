@@ -75,9 +75,9 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
         return post({ type: 'error', code: 'bad-request', message: (error as Error).message });
       }
       armWatchdog();
-      const { fieldKey, owner, cacheKey, text, count, idleUnloadMinutes } = message;
+      const { fieldKey, owner, cacheKey, text, count, idleUnloadMinutes, testOutput } = message;
       handle = options.router.suggest(
-        { fieldKey, owner, cacheKey, text, settings, count, idleUnloadMinutes },
+        { fieldKey, owner, cacheKey, text, settings, count, idleUnloadMinutes, testOutput },
         {
           loading: () => post({ type: 'loading' }),
           ghost: (ghost) => post({ type: 'ghost', text: ghost }),
@@ -119,7 +119,7 @@ export function serveEnginePort(port: PortLike, options: EnginePortOptions): voi
       sink = paced;
     }
     armWatchdog();
-    const { fieldKey, owner, cacheKey, prompt, idleUnloadMinutes, testFault } = message;
-    handle = options.router.start({ fieldKey, owner, cacheKey, prompt, options: sampling, idleUnloadMinutes, testFault }, sink);
+    const { fieldKey, owner, cacheKey, prompt, idleUnloadMinutes, testFault, testOutput } = message;
+    handle = options.router.start({ fieldKey, owner, cacheKey, prompt, options: sampling, idleUnloadMinutes, testFault, testOutput }, sink);
   });
 }

@@ -12,7 +12,7 @@ import { EngineHost } from './engine-host';
 import { GenerationRouter, type GenerationSink, type RouteRequest, type SuggestionSink } from './generation-router';
 import { DEFAULT_INLINE_SETTINGS } from '../../suggest/inline-settings';
 import type { Suggestion } from '../../suggest/suggester';
-import { faultyEngine } from './test-faults';
+import { faultyEngine, scriptedEngine } from './test-faults';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../tests/fixtures/tiny-gpt2');
 
@@ -336,6 +336,35 @@ describe('GenerationRouter with a hung or crashing engine', () => {
       expect(unhealthy[0]).toMatch(/2 engine failures in a row; last: no progress for 400 ms/);
     } finally {
       await h.unload();
+    }
+  });
+
+  it('a scripted output (test builds): the Generate run writes it in pieces, the suggestion is it; ignored without scriptedEngine', async () => {
+    const scriptHost = new EngineHost({ load: () => loadEngine(FIXTURE, { threads: 1 }) });
+    const said = 'up to 10% in $x_1$';
+    try {
+      const scripted = new GenerationRouter(scriptHost, { scriptedEngine });
+      const run = recorder();
+      scripted.start(req('1:0:s', 'It improves accuracy by', { testOutput: said }), run.sink);
+      expect(await run.ended).toBe('done');
+      expect(run.text()).toBe(said);
+      expect(run.result()!.text).toBe(said);
+      expect(run.events.filter((e) => e === 'delta').length).toBeGreaterThan(3);
+      const ghosts: string[] = [];
+      const candidates = await new Promise<Suggestion[]>((resolve, reject) =>
+        scripted.suggest(
+          { fieldKey: 'tab1:suggest', owner: 'tab1', cacheKey: 'https://a.example', text: 'It improves', settings: DEFAULT_INLINE_SETTINGS, count: 1, idleUnloadMinutes: 10, testOutput: said },
+          { loading: () => undefined, ghost: (g) => ghosts.push(g), done: resolve, error: (code) => reject(new Error(code)) },
+        ),
+      );
+      expect(ghosts).toEqual([said]);
+      expect(candidates).toEqual([{ text: said, confidence: 1 }]);
+      const plain = recorder();
+      new GenerationRouter(scriptHost).start(req('1:0:p', 'It improves accuracy by', { testOutput: said }), plain.sink);
+      expect(await plain.ended).toBe('done');
+      expect(plain.text()).not.toBe(said);
+    } finally {
+      await scriptHost.unload();
     }
   });
 

@@ -24,7 +24,7 @@ import { suggest, type Suggestion } from '../../suggest/suggester';
 import { silenceWatchdog } from '../keepalive';
 import { BUSY_MESSAGE, MAX_ENGINE_FAILURES, MAX_JOBS_PER_TAB, PROGRESS_TIMEOUT_MS, STALLED_MESSAGE, type ErrorCode } from '../protocol';
 import type { EngineHost } from './engine-host';
-import type { TestFault } from './test-faults';
+import type { scriptedEngine, TestFault } from './test-faults';
 
 export interface GenerationSink {
   loading(): void;
@@ -53,6 +53,8 @@ export interface SuggestRouteRequest {
   /** Candidates wanted (1 = the ghost only). */
   count: number;
   idleUnloadMinutes: number;
+  /** Test builds only; ignored unless the router was given `scriptedEngine`. */
+  testOutput?: string;
 }
 
 export interface RouteRequest {
@@ -66,6 +68,8 @@ export interface RouteRequest {
   idleUnloadMinutes: number;
   /** Test builds only; ignored unless the router was given `faultyEngine`. */
   testFault?: TestFault;
+  /** Test builds only; ignored unless the router was given `scriptedEngine`. */
+  testOutput?: string;
 }
 
 export interface RouterOptions {
@@ -76,6 +80,8 @@ export interface RouterOptions {
   onUnhealthy?(reason: string): void;
   /** Test builds only (offscreen/test-faults.ts): the engine a request with testFault gets instead. */
   faultyEngine?(fault: TestFault, engine: Engine): Pick<Engine, 'generate'>;
+  /** Test builds only (offscreen/test-faults.ts): what a request with testOutput gets instead of the model. */
+  scriptedEngine?: typeof scriptedEngine;
 }
 
 interface Job {
@@ -116,7 +122,8 @@ export class GenerationRouter {
   start(request: RouteRequest, sink: GenerationSink): { cancel(): void } {
     return this.enqueue(request, sink, true, async (engine, job, progress) => {
       const { options, adjustments } = fitToModel(request.options, modelLimits(engine.info));
-      const runner = request.testFault && this.options.faultyEngine ? this.options.faultyEngine(request.testFault, engine) : engine;
+      const scripted = request.testOutput && this.options.scriptedEngine?.(request.testOutput);
+      const runner = scripted || (request.testFault && this.options.faultyEngine ? this.options.faultyEngine(request.testFault, engine) : engine);
       const result = await runner.generate(request.prompt, options, {
         signal: job.controller.signal,
         cacheKey: request.cacheKey,
@@ -136,7 +143,8 @@ export class GenerationRouter {
    */
   suggest(request: SuggestRouteRequest, sink: SuggestionSink): { cancel(): void } {
     return this.enqueue(request, sink, false, async (engine, job, progress) => {
-      const candidates = await suggest(engine, request.text, {
+      const scripted = request.testOutput && this.options.scriptedEngine?.(request.testOutput);
+      const candidates = await (scripted ? scripted.suggest : suggest)(engine, request.text, {
         settings: request.settings,
         count: request.count,
         cacheKey: request.cacheKey,

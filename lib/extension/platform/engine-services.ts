@@ -13,7 +13,7 @@ import { GenerationRouter } from '../offscreen/generation-router';
 import { serveEnginePort } from '../offscreen/engine-port';
 import { backgroundLink, type BackgroundLink } from '../offscreen/background-link';
 import { pacedSink } from '../offscreen/paced-sink';
-import { faultyEngine } from '../offscreen/test-faults';
+import { faultyEngine, scriptedEngine } from '../offscreen/test-faults';
 import { MODEL_DIR } from '../model';
 import type { PortLike } from '../ports';
 import type { EngineStatus, OffscreenRequest } from '../protocol';
@@ -42,6 +42,7 @@ export function startEngineServices(connect: () => PortLike): EngineServices {
     onUnhealthy: (reason) => link.requestRestart(reason),
     // Test build only (test-faults.ts); production ignores testFault and does not bundle it.
     faultyEngine: testBuild ? faultyEngine : undefined,
+    scriptedEngine: testBuild ? scriptedEngine : undefined,
   });
   const link = backgroundLink(
     connect,

@@ -123,6 +123,21 @@ describe('basicModeGenerate', () => {
     expect(finished[0]).toMatch(/nothing to add/);
   });
 
+  it('in a LaTeX editor the completion goes in LaTeX-safe: escaped, and cut back out of open math', () => {
+    basicModeGenerate(content, 'overleaf-editor', 'overleaf', { latex: true, onFinished: (m) => finished.push(m) });
+    for (const piece of [' improve', ' by 10%', ' in $\\math', 'rm']) generation.handlers!.onDelta!(piece);
+    done(' improve by 10% in $\\mathrm');
+    expect(content.textContent).toBe('We propose a method to improve by 10\\% in ');
+    expect(finished).toEqual([undefined]);
+  });
+
+  it('in a LaTeX editor a completion with nothing safe in it inserts nothing and says so', () => {
+    basicModeGenerate(content, 'overleaf-editor', 'overleaf', { latex: true, onFinished: (m) => finished.push(m) });
+    done('$x_');
+    expect(content.textContent).toBe('We propose a method to');
+    expect(finished[0]).toMatch(/nothing to add/);
+  });
+
   it('after cancel (or the end) it stops watching the selection', () => {
     const handle = run();
     handle.cancel();

@@ -10,6 +10,7 @@ import { startGeneration, type GenerationHandle } from '../../generation-client'
 import type { GenerationSource } from '../../protocol';
 import { STOPPED_MESSAGE, STOPPED_TYPING_MESSAGE, compareCaret, notInsertedMessage } from './basic-guard';
 import { ensureCaretIn, insertAtDomCaret, readCaret, textBeforeDomCaret } from './basic-mode';
+import { latexSafeGeneration } from './latex-output';
 
 const NOTHING_TO_ADD_MESSAGE = 'The model had nothing to add here.';
 const INSERT_REFUSED_MESSAGE = 'The editor refused the completion; nothing was inserted.';
@@ -18,7 +19,8 @@ export function basicModeGenerate(
   content: HTMLElement,
   fieldId: string,
   source: GenerationSource,
-  { onFinished }: { onFinished(message?: string): void },
+  /** `latex`: the editor holds LaTeX, so the completion is made LaTeX-safe first (latex-output.ts). */
+  { onFinished, latex = false }: { onFinished(message?: string): void; latex?: boolean },
 ): GenerationHandle {
   ensureCaretIn(content);
   const doc = content.ownerDocument;
@@ -50,7 +52,7 @@ export function basicModeGenerate(
 
   const generation = startGeneration(
     { fieldId, prompt: recorded, source },
-    {
+    latexSafeGeneration(recorded, latex, {
       onDone: (result) => {
         listen(false);
         if (!result.text) return onFinished(NOTHING_TO_ADD_MESSAGE);
@@ -62,7 +64,7 @@ export function basicModeGenerate(
         listen(false);
         onFinished(error.message);
       },
-    },
+    }),
   );
   listen(true);
 

@@ -15,6 +15,7 @@ import { basicModeGenerate } from './basic-generate';
 import { IsolatedGate, newChannel, newRequestId, toMainMessage, type ToIsolatedMessage, type ToMainBody } from './bridge';
 import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
 import { EditorUi } from './ui';
+import { isLatexEditor, latexSafeGeneration, latexSafeSuggestion } from './latex-output';
 
 /** What differs between kinds built on this controller. */
 export interface CodeMirrorKindConfig {
@@ -173,7 +174,7 @@ export class IsolatedController {
     this.ui.setBusy(true);
     this.generation = startGeneration(
       { fieldId: this.config.fieldId, prompt, source: this.config.source },
-      {
+      latexSafeGeneration(prompt, this.latex(this.container), {
         onLoading: () => this.ui.status(this.container, 'Loading the model…', 0),
         onDelta: (delta) => {
           this.ui.status(this.container, '');
@@ -194,7 +195,7 @@ export class IsolatedController {
           this.generation = null;
           fail(error.message);
         },
-      },
+      }),
     );
   }
 
@@ -252,7 +253,7 @@ export class IsolatedController {
     request.text = msg.text;
     const { id } = request;
     const live = () => this.inline === request;
-    request.handle = startSuggestion(msg.text, {
+    request.handle = startSuggestion(msg.text, latexSafeSuggestion(msg.text, this.latex(editor), {
       onGhost: (text) => live() && this.send({ type: 'suggestions', id, candidates: [text], streaming: true }),
       onDone: (candidates) => {
         if (!live()) return;
@@ -264,7 +265,7 @@ export class IsolatedController {
       onError: () => {
         if (live()) this.clearInline();
       },
-    }, false, msg.after);
+    }), false, msg.after);
   }
 
   /**
@@ -278,13 +279,18 @@ export class IsolatedController {
     const live = () => this.inline === request;
     request.handle = startSuggestion(
       request.text,
-      {
+      latexSafeSuggestion(request.text, this.latex(this.win.document.activeElement), {
         onDone: (candidates) => {
           if (live() && candidates.length > 0) this.send({ type: 'suggestions', id, candidates: candidates.map((c) => c.text), streaming: false });
         },
-      },
+      }),
       true,
     );
+  }
+
+  /** Whether the editor of `el` (or that contains it) holds LaTeX: what the model writes is made LaTeX-safe there. */
+  private latex(el: Element | null | undefined): boolean {
+    return isLatexEditor(el?.closest('.cm-content') ?? el?.querySelector('.cm-content'), this.config.kind);
   }
 
   /** Stops the inline request and removes its ghost, shown or not. */
@@ -322,6 +328,7 @@ export class IsolatedController {
     if (!content) return this.ui.setBusy(false);
     this.ui.setBusy(true);
     this.generation = basicModeGenerate(content, this.config.fieldId, this.config.source, {
+      latex: this.latex(content),
       onFinished: (message) => {
         this.generation = null;
         this.ui.setBusy(false);
