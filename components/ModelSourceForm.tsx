@@ -55,11 +55,15 @@ export function ModelSourceForm() {
   const [testing, setTesting] = useState(false);
   const [status, setStatus] = useState('');
   const [fallback, setFallback] = useState<string>();
+  // Until the stored choice is read, a click would save the defaults over it (e.g. the per-site switch
+  // flipped at once would reset a configured server to the bundled model): the controls wait.
+  const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
     void loadModelSource().then((s) => {
       setSource(s);
       if (s.server) setDraft({ ...s.server, apiKey: s.server.apiKey ?? '' });
+      setLoaded(true);
     });
     return watchModelSource(setSource);
   }, []);
@@ -126,7 +130,8 @@ export function ModelSourceForm() {
   const models = [...new Set([...(test?.models.map((m) => m.name) ?? []), ...(draft.model ? [draft.model] : [])])];
 
   return (
-    <form className="settings model-source" aria-label="Model source" onSubmit={(e) => e.preventDefault()}>
+    <form className="settings model-source" aria-label="Model source" aria-busy={!loaded} onSubmit={(e) => e.preventDefault()}>
+      <fieldset className="loading-gate" disabled={!loaded}>
       <fieldset className="choice">
         <legend className="label">Which model answers</legend>
         <label>
@@ -208,6 +213,7 @@ export function ModelSourceForm() {
       <p role="status" className="saved">
         {status}
       </p>
+      </fieldset>
     </form>
   );
 }
