@@ -35,7 +35,12 @@ async function setSettings(values: { maxNewTokens?: number; stopAtSentenceEnd?: 
     // Closing the popup before the save lands would lose it: wait until storage holds it.
     const stored = () =>
       h.evalInWorker(async () => ((await chrome.storage.sync.get('settings')).settings as { sampling?: { stopAtSentenceEnd?: boolean } } | undefined)?.sampling?.stopAtSentenceEnd);
-    await expect.poll(stored, { timeout: 10_000 }).toBe(values.stopAtSentenceEnd);
+    // (a loop, not expect.poll: this also runs in beforeAll, where vitest has no test to poll in)
+    const until = Date.now() + 10_000;
+    while ((await stored()) !== values.stopAtSentenceEnd) {
+      if (Date.now() > until) throw new Error(`the popup did not save stopAtSentenceEnd=${values.stopAtSentenceEnd} within 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   await popup.close();
 }

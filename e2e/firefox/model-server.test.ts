@@ -35,6 +35,8 @@ const text = (page: Page, selector: string) => page.$eval(selector, (el) => (el 
 /** The popup: a model server of `kind` at `url`, tested; returns the popup and the line the test printed. */
 async function configure(kind: FakeKind, url: string): Promise<{ popup: Page; result: string }> {
   const popup = await h.openPopup();
+  // the form's controls stay disabled until the stored choice is read (aria-busy), as a person sees them
+  await waitFor(() => popup.$eval('.model-source', (el) => el.getAttribute('aria-busy')).catch(() => null), (v) => v === 'false', 10_000, 'the stored settings');
   await popup.evaluate(() => (document.querySelectorAll('input[name="model-use"]')[1] as HTMLInputElement).click());
   await waitFor(() => popup.$('#server-url'), (el) => el !== null, 10_000, 'the server fields');
   await popup.select('#server-kind', kind);
