@@ -28,7 +28,9 @@ export function faultyEngine(fault: TestFault, engine: Engine): Pick<Engine, 'ge
       return {
         async generate(prompt, options, callbacks = {}) {
           const pieces: string[] = [];
-          const result = await engine.generate(prompt, options, { ...callbacks, onDelta: (text) => pieces.push(text) });
+          // ignoreEos: a job lasts maxNewTokens pieces whatever the model writes (an early end-of-text made the
+          // per-tab cap test depend on the model's text: a retrained model ended jobs before the tab was flooded)
+          const result = await engine.generate(prompt, { ...options, ignoreEos: true }, { ...callbacks, onDelta: (text) => pieces.push(text) });
           for (const text of pieces) {
             if (callbacks.signal?.aborted) break;
             await new Promise((r) => setTimeout(r, SLOW_STEP_MS));
