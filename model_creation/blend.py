@@ -34,6 +34,39 @@ def blend(old: dict, new: dict, alpha: float) -> dict:
     return {k: (alpha * new[k].float() + (1 - alpha) * old[k].float()) for k in new}
 
 
+def load_sets(work, names) -> dict:
+    """The trainer's token streams, each with its tokens-per-byte (for bits per byte)."""
+    data = Path(work) / "data"
+    sets = {}
+    for name in names:
+        st = json.loads((data / f"{name}.stats.json").read_text())
+        sets[name] = (np.memmap(data / f"{name}.bin", dtype=np.uint16, mode="r"), st["tokens"] / st["bytes"])
+    return sets
+
+
+def load_texts(files) -> dict:
+    return {Path(f).stem: [r.get("abstract") or r["text"] for r in map(json.loads, Path(f).read_text().splitlines()) if r]
+            for f in files}
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def measure(model, sets: dict, texts: dict, tok, ctx: int, windows: int, device: torch.device) -> dict:
+    """Bits per byte on each token stream (fixed windows, bf16 as the trainer measures) and on each text
+    set scored whole (fp32, as `npm run eval` scores)."""
+    autocast = lambda: torch.autocast(device.type, dtype=torch.bfloat16)  # noqa: E731
+    row = {}
+    for name, (arr, tpb) in sets.items():
+        row[f"{name}_bpb"] = round(evaluate(model, arr, ctx, device, autocast, n_windows=windows) / math.log(2) * tpb, 4)
+    for name, ts in texts.items():
+        row[f"{name}_bpb"] = round(bits_per_byte(model, tok, ts)["bits_per_byte"], 4)
+    return row
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--old", required=True)
@@ -48,30 +81,22 @@ def main() -> None:
     ap.add_argument("--save", type=float, default=None, help="alpha to write as a checkpoint")
     ap.add_argument("--out", default=None)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="auto", help="auto: CUDA where there is one")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     cfg, old = load_checkpoint(args.old)
     _, new = load_checkpoint(args.new)
     cfg.dropout = 0.0
     model = GPT(cfg)
-    data = Path(args.work) / "data"
-    sets = {}
-    for name in args.valid or ["valid", "valid_abs"]:
-        st = json.loads((data / f"{name}.stats.json").read_text())
-        sets[name] = (np.memmap(data / f"{name}.bin", dtype=np.uint16, mode="r"), st["tokens"] / st["bytes"])
-    tok = ByteLevelBPE.load_hf(Path(args.new) / "tokenizer.json") if args.texts else None
-    texts = {Path(f).stem: [r.get("abstract") or r["text"] for r in map(json.loads, Path(f).read_text().splitlines()) if r]
-             for f in args.texts}
-    autocast = lambda: torch.autocast("cpu", dtype=torch.bfloat16)  # noqa: E731  (as the trainer measures)
-    device = torch.device("cpu")
+    sets = load_sets(args.work, args.valid or ["valid", "valid_abs"])
+    texts = load_texts(args.texts)
+    tok = ByteLevelBPE.load_hf(Path(args.new) / "tokenizer.json") if texts else None
+    device = pick_device(args.device)
+    model.to(device)
     alphas = [args.save] if args.save is not None else [float(a) for a in args.alphas.split(",")]
     for a in alphas:
         model.load_state_dict(blend(old, new, a))
-        row = {"alpha": a}
-        for name, (arr, tpb) in sets.items():
-            row[f"{name}_bpb"] = round(evaluate(model, arr, args.ctx, device, autocast, n_windows=args.windows) / math.log(2) * tpb, 4)
-        for name, ts in texts.items():
-            row[f"{name}_bpb"] = round(bits_per_byte(model, tok, ts)["bits_per_byte"], 4)
+        row = {"alpha": a, **measure(model, sets, texts, tok, args.ctx, args.windows, device)}
         print(json.dumps(row), flush=True)
     if args.save is not None:
         out = Path(args.out or f"{args.new}-blend{args.save}")

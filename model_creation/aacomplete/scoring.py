@@ -21,12 +21,13 @@ def text_nll(model: GPT, ids: list[int], eos_id: int) -> float:
     seq = [eos_id] + list(ids)
     n_ctx = model.cfg.n_positions
     stride = n_ctx // 2
+    device = next(model.parameters()).device  # CPU here, CUDA on the accelerator machine
     total = 0.0
     scored = 1  # position of the next target not yet scored
     start = 0
     while scored < len(seq):
         end = min(start + n_ctx, len(seq))
-        window = torch.tensor([seq[start:end]])
+        window = torch.tensor([seq[start:end]], device=device)
         logits, _ = model(window)
         logp = F.log_softmax(logits[0].float(), dim=-1)
         first = scored - start  # index in window of the first target to score
