@@ -21,6 +21,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import type { Page } from 'playwright-core';
 import { launch, type Harness } from '../e2e/harness';
 import { setInlineSettings } from '../e2e/inline-helpers';
 import { overleafLaunchOptions, startOverleafServer } from '../e2e/overleaf-server';
@@ -30,6 +31,8 @@ import { typingDelays } from './lib/typist';
 import { percentile } from './lib/percentile';
 import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
 import { writeResult } from './lib/results';
+import { breakdown, summarize, type Mark } from './lib/trace-breakdown';
+import { TRACE_ATTRIBUTE, TRACE_GLOBAL } from '../lib/extension/trace';
 
 const THREADS = [1, 2];
 const CHARS_PER_S = 6;
@@ -113,6 +116,16 @@ async function engineReady(h: Harness): Promise<void> {
   throw new Error('the engine did not load within 2 minutes');
 }
 
+/** The test build's marks along each suggestion's path (lib/extension/trace.ts), from every context. */
+async function traceMarks(h: Harness, page: Page, offscreen: (method: string, params?: Record<string, unknown>) => Promise<any>): Promise<Mark[]> {
+  const read = `JSON.stringify(globalThis.${TRACE_GLOBAL} ?? [])`;
+  const main = JSON.parse((await page.evaluate(read)) as string) as Mark[];
+  const isolated = JSON.parse(((await page.evaluate(`document.documentElement.getAttribute('${TRACE_ATTRIBUTE}')`)) as string | null) ?? '[]') as Mark[];
+  const worker = JSON.parse(await h.evalInWorker((name) => JSON.stringify((globalThis as any)[name] ?? []), TRACE_GLOBAL)) as Mark[];
+  const reply = await offscreen('Runtime.evaluate', { expression: read, returnByValue: true });
+  return [...main, ...isolated, ...worker, ...(JSON.parse(reply.result.value) as Mark[])];
+}
+
 async function run(h: Harness, projectUrl: string, threads: number, { typed: TYPED, delays: DELAYS, triggering: TRIGGERING_PAUSES }: Script) {
   await freshOffscreen(h);
   // The override lives as long as this DevTools session: the whole run happens inside it.
@@ -146,12 +159,18 @@ async function run(h: Harness, projectUrl: string, threads: number, { typed: TYP
       await sleep(1500);
       const cpuAfter = await extensionCpuSeconds(h);
       const { keys, ghosts } = (await page.evaluate('window.__typing')) as { keys: number[]; ghosts: Array<{ t: number; doc: string }> };
+      const marks = await traceMarks(h, page, send);
+      const origin = (await page.evaluate('performance.timeOrigin')) as number;
       const latencies: number[] = [];
+      const parts = [];
       for (const g of ghosts) {
         const key = keys.filter((k) => k <= g.t).pop();
-        if (key !== undefined) latencies.push(g.t - key - DEFAULT_INLINE_SETTINGS.pauseMs);
+        if (key === undefined) continue;
+        latencies.push(g.t - key - DEFAULT_INLINE_SETTINGS.pauseMs);
+        const b = breakdown(origin + key, origin + key + DEFAULT_INLINE_SETTINGS.pauseMs, origin + g.t, marks);
+        if (b) parts.push(b);
       }
-      return { latencies, cpuSeconds: cpuAfter - cpuBefore, keystrokes: keys.length };
+      return { latencies, where: summarize(parts), cpuSeconds: cpuAfter - cpuBefore, keystrokes: keys.length };
     } finally {
       await page.close();
     }
@@ -167,6 +186,7 @@ async function run(h: Harness, projectUrl: string, threads: number, { typed: TYP
     pause_to_ghost_p50_ms: round(percentile(result.latencies, 0.5)),
     pause_to_ghost_p95_ms: round(percentile(result.latencies, 0.95)),
     offscreen_cpu_ms_per_100_chars: round((1000 * result.cpuSeconds * 100) / TYPED.length),
+    where_the_time_goes_ms: result.where,
   };
 }
 

@@ -70,6 +70,22 @@ function typingGoal(t: any): string {
   return `Goal: pause-to-ghost p95 ≤ ${TYPING_P95_GOAL_MS} ms at 1 thread — ${p95} ms over ${one.ghosts_shown} ghosts, ${verdict}. The typist's intervals: median ${t.typist.delay_p50_ms} ms, p95 ${t.typist.delay_p95_ms} ms.`;
 }
 
+/** The test build's marks along each ghost's path (bench/lib/trace-breakdown.ts), where a run has them. */
+function whereTheTimeGoes(t: any): string[] {
+  const rows = t.results.filter((r: any) => r.where_the_time_goes_ms);
+  if (rows.length === 0) return [];
+  const names = Object.keys(rows[0].where_the_time_goes_ms.median);
+  return [
+    '',
+    'Where the time goes, ms (median over the ghosts with every mark; and the ghost at the p95 latency):',
+    '',
+    `| interval | ${rows.map((r: any) => `${r.threads} thread(s): median | ${r.threads} thread(s): p95 ghost`).join(' | ')} |`,
+    `| --- | ${rows.map(() => '---: | ---:').join(' | ')} |`,
+    ...names.map((n) => `| ${n} | ${rows.map((r: any) => `${r.where_the_time_goes_ms.median[n]} | ${r.where_the_time_goes_ms.p95Ghost[n]}`).join(' | ')} |`),
+    `| total | ${rows.map((r: any) => `${r.pause_to_ghost_p50_ms} (p50) | ${r.where_the_time_goes_ms.p95Ghost.total}`).join(' | ')} |`,
+  ];
+}
+
 export function typingTable(t: any, source: string): string {
   return [
     `Generated from \`${source}\` (${t.date}${runKind(t)}: typist seed ${t.typist.seed}, ${t.chars_per_s} characters/s on average, pause trigger ${t.settings.pauseMs} ms; load average at the end ${load(t.machine.load_average_at_end)}).`,
@@ -79,6 +95,7 @@ export function typingTable(t: any, source: string): string {
     ...t.results.map((r: any) => `| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.pauses_over_trigger} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`),
     '',
     typingGoal(t),
+    ...whereTheTimeGoes(t),
   ].join('\n');
 }
 

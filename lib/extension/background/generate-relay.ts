@@ -34,6 +34,7 @@ import { startKeepalive } from '../keepalive';
 import type { PortLike } from '../ports';
 import { classifySender, fieldKeyFor, ownerKeysFor, suggestKeyFor } from './sender-check';
 import { serverGenerate, serverSuggest, type ServerIo, type ServerRoute } from './server-relay';
+import { traceMark } from '../trace';
 
 /** Who asks, for choosing the model: the tab (content scripts) and the frame's and the tab's origins. */
 export interface RouteQuery {
@@ -153,6 +154,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
           finished = true;
           return end(reply.data);
         }
+        if (reply.data.type === 'ghost' && !streamed) traceMark('relayed');
         if (reply.data.type === 'delta' || reply.data.type === 'ghost') streamed = true;
         // The engine sends no keepalive of its own; ours goes out on the timer above.
         if (reply.data.type !== 'keepalive') send(reply.data);
@@ -166,6 +168,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
         }
         end({ type: 'error', code: 'interrupted', message: INTERRUPTED_MESSAGE });
       });
+      traceMark('to-engine');
       port.postMessage(request);
     };
     const failToStart = (error: unknown) =>
@@ -174,6 +177,7 @@ export function relayGeneration(client: PortLike, deps: RelayDeps): void {
       sender.kind === 'content' ? { tabId: sender.tabId, origins: [sender.origin, originOf(client.sender?.tab?.url)] } : { origins: [] };
     const io: ServerIo = { send, end, signal: serverAbort.signal };
     if (message.type === 'suggest') {
+      traceMark('request');
       void (async () => {
         const [settings, inline] = await Promise.all([deps.loadSettings(), deps.loadInlineSettings()]);
         // The content script checks the switch too; this is the check a page cannot skip.

@@ -25,6 +25,7 @@ import { silenceWatchdog } from '../keepalive';
 import { BUSY_MESSAGE, MAX_ENGINE_FAILURES, MAX_JOBS_PER_TAB, PROGRESS_TIMEOUT_MS, STALLED_MESSAGE, type ErrorCode } from '../protocol';
 import type { EngineHost } from './engine-host';
 import type { scriptedEngine, TestFault } from './test-faults';
+import { traceMark } from '../trace';
 
 export interface GenerationSink {
   loading(): void;
@@ -144,6 +145,8 @@ export class GenerationRouter {
   suggest(request: SuggestRouteRequest, sink: SuggestionSink): { cancel(): void } {
     return this.enqueue(request, sink, false, async (engine, job, progress) => {
       const scripted = request.testOutput && this.options.scriptedEngine?.(request.testOutput);
+      traceMark('engine-start');
+      let first = true;
       const candidates = await (scripted ? scripted.suggest : suggest)(engine, request.text, {
         settings: request.settings,
         count: request.count,
@@ -151,6 +154,8 @@ export class GenerationRouter {
         signal: job.controller.signal,
         onUpdate: (ghost) => {
           progress();
+          if (first) traceMark('engine-ghost');
+          first = false;
           if (!job.silenced) sink.ghost(ghost);
         },
       });

@@ -16,6 +16,7 @@ import { IsolatedGate, newChannel, newRequestId, toMainMessage, type ToIsolatedM
 import { EMPTY_PROMPT_MESSAGE, type GenerationSource } from '../../protocol';
 import { EditorUi } from './ui';
 import { isLatexEditor, latexSafeGeneration, latexSafeSuggestion } from './latex-output';
+import { traceMark } from '../../trace';
 
 /** What differs between kinds built on this controller. */
 export interface CodeMirrorKindConfig {
@@ -233,6 +234,7 @@ export class IsolatedController {
     const id = newRequestId();
     this.gate.expectContext(id);
     this.inline = { id, handle: null, shown: false, text: '', alternatives: false };
+    traceMark('ask', 'isolated');
     this.send({ type: 'context-request', id, inline: true });
   }
 
@@ -253,8 +255,12 @@ export class IsolatedController {
     request.text = msg.text;
     const { id } = request;
     const live = () => this.inline === request;
+    traceMark('context', 'isolated');
     request.handle = startSuggestion(msg.text, latexSafeSuggestion(msg.text, this.latex(editor), {
-      onGhost: (text) => live() && this.send({ type: 'suggestions', id, candidates: [text], streaming: true }),
+      onGhost: (text) => {
+        traceMark('received', 'isolated');
+        if (live()) this.send({ type: 'suggestions', id, candidates: [text], streaming: true });
+      },
       onDone: (candidates) => {
         if (!live()) return;
         markInline(editor, candidates.length === 0 ? 'nothing' : 'shown');

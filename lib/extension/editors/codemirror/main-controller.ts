@@ -21,6 +21,7 @@ import type { EditorViewLike } from './editor-view';
 import { findEditorView } from './find-editor-view';
 import { isGhostElement } from './ghost-ui';
 import { ghostKeyAction, typedCharacter, type GhostKeyAction } from './keys';
+import { traceMark } from '../../trace';
 
 /** Characters before the caret that must stay unchanged for the ghost to stay. */
 const GUARD_CHARS = 64;
@@ -75,7 +76,8 @@ export class MainController {
       case 'ghost':
         return this.update(msg.id, [msg.text], msg.streaming, 'generate');
       case 'suggestions':
-        return this.update(msg.id, msg.candidates, msg.streaming, 'inline');
+        this.update(msg.id, msg.candidates, msg.streaming, 'inline');
+        return traceMark('drawn');
       case 'dismiss':
         if (this.session?.id === msg.id) this.end(null);
         return;
