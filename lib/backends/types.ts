@@ -250,13 +250,3 @@ export type BackendErrorKind =
   | 'server-error'
   | 'unsupported'
   | 'invalid-url';
-
-/** The plain-data form of a BackendError, for messages between extension contexts. */
-export interface BackendErrorData {
-  kind: BackendErrorKind;
-  message: string;
-  /** HTTP status when the server answered. */
-  status?: number;
-  /** Text the server already streamed before failing (shown nowhere by default; kept for "nothing lost" decisions). */
-  partialText?: string;
-}
