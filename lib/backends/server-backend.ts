@@ -4,6 +4,7 @@
  * protocol supplies its completion, its model list and its probes.
  */
 import { BackendError } from './errors';
+import { CONNECTION_TEST_PROMPT, greedy } from './greedy';
 import { Connection, type ErrorRules } from './http';
 import { suggestFromServer } from './server-suggest';
 import type {
@@ -68,7 +69,7 @@ export abstract class ServerBackend implements Backend {
     if (!modelListed) throw this.missingModel(models);
     const capabilities = await this.capabilities(signal);
     const started = performance.now();
-    const result = await this.complete({ prompt: 'The results show', options: { maxNewTokens: 1, temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false } }, { signal });
+    const result = await this.complete({ prompt: CONNECTION_TEST_PROMPT, options: greedy(1) }, { signal });
     if (result.stopReason === 'aborted') throw signal?.reason ?? new Error('aborted');
     const latencyMs = performance.now() - started;
     return { kind: this.kind, origin: this.origin, model: this.model, modelListed, latencyMs, serverVersion, capabilities };
