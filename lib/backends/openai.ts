@@ -33,6 +33,9 @@ const MAX_LOGPROBS = 5;
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
+/** What goes between the configured base and "/completions" or "/models": "/v1" unless the base already ends with it. */
+export const v1Prefix = (url: string): string => (/\/v1\/?$/.test(new URL(url.trim()).pathname) ? '' : '/v1');
+
 /** The tokens of one streamed choice's logprobs object. */
 function toTokens(lp: any): TokenLogprob[] {
   if (!Array.isArray(lp?.tokens) || !Array.isArray(lp?.token_logprobs)) return [];
@@ -47,12 +50,11 @@ function toTokens(lp: any): TokenLogprob[] {
 }
 
 export class OpenAiBackend extends ServerBackend {
-  /** "/v1" unless the configured base already ends with it. */
   private readonly prefix: string;
 
   constructor(config: ServerConfig) {
     super({ ...config, kind: 'openai' }, openaiRules);
-    this.prefix = /\/v1\/?$/.test(new URL(config.url.trim()).pathname) ? '' : '/v1';
+    this.prefix = v1Prefix(config.url);
   }
 
   async complete(request: CompletionRequest, callbacks: CompletionCallbacks = {}): Promise<CompletionResult> {

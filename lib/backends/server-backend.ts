@@ -91,5 +91,5 @@ export function sameModel(listed: string, wanted: string): boolean {
   return listed === wanted || norm(listed) === norm(wanted);
 }
 
-/** Sampling fields every server spells the same way in its JSON (the rest each protocol names itself). */
+/** Alternatives per token as the servers accept them: a whole number in 0..20 (Ollama's and vLLM's limit). */
 export const clampTopLogprobs = (n: number | undefined) => (n === undefined ? undefined : Math.max(0, Math.min(20, Math.round(n))));
