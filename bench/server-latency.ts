@@ -7,7 +7,7 @@
  * the confidence cut, aborting the request once it decided).
  * Two measurements per protocol: inline suggestions (Backend.suggest, default
  * inline settings, the request aborted when the cut decides) and a full
- * Generate completion (Backend.complete, 9 tokens).
+ * Generate completion (Backend.complete: the prompts' whole continuations, 7 to 10 tokens).
  *   tsx bench/server-latency.ts [--quick] [--delay-ms 10]
  * Prints a table; writes bench/results/server-latency-<date>.json. From another
  * script: `await runServerLatency({ quick })` returns the same result object.
