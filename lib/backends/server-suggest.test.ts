@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFake, type Fake, type FakeKind, type FakeOptions, FAKE_MODELS } from '../../tests/fakes/fake-server';
 import { createServerBackend } from './create';
-import { cutToken } from './server-suggest';
+import { cutToken, SUGGEST_TOP_LOGPROBS } from './server-suggest';
 
 let fake: Fake | undefined;
 afterEach(async () => {
@@ -49,6 +49,8 @@ describe.each(['ollama', 'llama.cpp', 'openai'] as const)('suggest through %s', 
     const sampling = body.options ?? body;
     expect(sampling.temperature).toBe(0);
     expect(sampling.num_predict ?? sampling.n_predict ?? sampling.max_tokens).toBe(20);
+    // Ollama top_logprobs, llama.cpp n_probs, OpenAI logprobs: the alternatives the word-end estimate needs.
+    expect(body.top_logprobs ?? body.n_probs ?? body.logprobs).toBe(SUGGEST_TOP_LOGPROBS);
   });
 });
 
