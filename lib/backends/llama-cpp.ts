@@ -91,6 +91,11 @@ export class LlamaCppBackend extends ServerBackend {
     return body.data.filter((m: any) => typeof m?.id === 'string').map((m: any) => ({ name: m.id }));
   }
 
+  /** The probe's answer, with what /infill said since: the probe is remembered, a 501 comes later. */
+  override async capabilities(signal?: AbortSignal): Promise<BackendCapabilities> {
+    return { ...(await super.capabilities(signal)), infill: this.infill };
+  }
+
   protected async probeCapabilities(signal?: AbortSignal): Promise<BackendCapabilities> {
     // /health is the one endpoint that says "still loading" rather than failing a completion later.
     await this.conn.json('/health', { signal });
