@@ -86,5 +86,8 @@ describe('the origin check', () => {
     await new Promise((r) => other.close(r));
     expect(e).toBeInstanceOf(BackendError);
     expect(otherHit).toBe(false);
+    // Said as a redirect, not as a server that is down (it answered).
+    expect(e.kind).toBe('bad-response');
+    expect(e.message).toContain('with a redirect');
   });
 });
