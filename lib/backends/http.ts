@@ -62,6 +62,11 @@ export class Connection {
     return this.apiKey !== undefined;
   }
 
+  /** The full address of an endpoint, base path included, for messages. */
+  url(path: string): string {
+    return endpointUrl(this.base, path).href;
+  }
+
   /**
    * Sends one request and returns the response once its status is OK, with the
    * timer still running for the body (`Exchange.touch` on every chunk). An
