@@ -210,7 +210,7 @@ export interface Backend {
   readonly origin: string | null;
   /** Model name (the bundled model: its directory name). */
   readonly model: string;
-  /** What this backend can do; servers probe once (Ollama /api/show, llama.cpp /props) and remember. */
+  /** What this backend can do; servers probe once (Ollama /api/show and /api/version, llama.cpp /health) and remember. */
   capabilities(signal?: AbortSignal): Promise<BackendCapabilities>;
   /** Streams one completion. Rejects with BackendError; an abort resolves with stopReason 'aborted'. */
   complete(request: CompletionRequest, callbacks?: CompletionCallbacks): Promise<CompletionResult>;
