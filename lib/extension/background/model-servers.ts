@@ -22,10 +22,11 @@ export interface ModelServers {
 
 export function startModelServers(extensionOrigin: string): ModelServers {
   const sourceNow = watchedValue(loadModelSource, (onChange) => modelSourceItem.watch(onChange));
+  const hasPermission = (pattern: string) => browser.permissions.contains({ origins: [pattern] });
   const routes = serverRoutes({
     loadSource: sourceNow.get,
     createBackend: createServerBackend,
-    hasPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    hasPermission,
     fallbackFor,
     fellBack: async (tabId, message) => {
       if (tabId !== undefined) await markFallback(tabId, message);
@@ -54,7 +55,7 @@ export function startModelServers(extensionOrigin: string): ModelServers {
 
   return {
     routeFor: routes.routeFor,
-    test: async () => testServer((await sourceNow.get()).server, routes.backendFor),
+    test: async () => testServer((await sourceNow.get()).server, routes.backendFor, hasPermission),
   };
 }
 

@@ -139,9 +139,17 @@ describe('requests answered by a model server', () => {
   it('test connection: the models, the model that answered and a latency; or what to fix', async () => {
     const routes = await useFake('openai', { apiKey: 'sk-right' });
     const server = { kind: 'openai' as const, url: fake.url, model: FAKE_MODELS.openai };
-    expect(await testServer({ ...server, apiKey: 'sk-right' }, routes.backendFor)).toMatchObject({ ok: true, models: [{ name: FAKE_MODELS.openai }], model: FAKE_MODELS.openai, latencyMs: expect.any(Number), origin: fake.origin });
-    expect(await testServer({ ...server, apiKey: 'sk-wrong' }, routes.backendFor)).toMatchObject({ ok: false, error: { kind: 'unauthorized', message: expect.stringMatching(/key/) } });
-    expect(await testServer({ ...server, model: '', apiKey: 'sk-right' }, routes.backendFor)).toEqual({ ok: true, models: [{ name: FAKE_MODELS.openai }], origin: fake.origin });
+    const granted = async () => true;
+    expect(await testServer({ ...server, apiKey: 'sk-right' }, routes.backendFor, granted)).toMatchObject({ ok: true, models: [{ name: FAKE_MODELS.openai }], model: FAKE_MODELS.openai, latencyMs: expect.any(Number), origin: fake.origin });
+    expect(await testServer({ ...server, apiKey: 'sk-wrong' }, routes.backendFor, granted)).toMatchObject({ ok: false, error: { kind: 'unauthorized', message: expect.stringMatching(/key/) } });
+    expect(await testServer({ ...server, model: '', apiKey: 'sk-right' }, routes.backendFor, granted)).toEqual({ ok: true, models: [{ name: FAKE_MODELS.openai }], origin: fake.origin });
     expect(fake.requests.every((r) => r.headers.authorization === undefined || String(r.headers.authorization).startsWith('Bearer sk-'))).toBe(true);
+  });
+
+  it('test connection without the host permission (a model picked after the address changed): says so and sends nothing', async () => {
+    const routes = await useFake('ollama');
+    const result = await testServer({ kind: 'ollama', url: fake.url, model: FAKE_MODELS.ollama }, routes.backendFor, async () => false);
+    expect(result).toEqual({ ok: false, models: [], origin: fake.origin, error: { kind: 'no-permission', message: PERMISSION_MISSING('http://127.0.0.1/*') } });
+    expect(fake.requests).toEqual([]);
   });
 });
