@@ -7,7 +7,7 @@
  * the confidence cut, aborting the request once it decided).
  * Two measurements per protocol: inline suggestions (Backend.suggest, default
  * inline settings, the request aborted when the cut decides) and a full
- * Generate completion (Backend.complete, 9 tokens).
+ * Generate completion (Backend.complete: the prompts' whole continuations, 7 to 10 tokens).
  *   tsx bench/server-latency.ts [--quick] [--delay-ms 10]
  * Prints a table; writes bench/results/server-latency-<date>.json. From another
  * script: `await runServerLatency({ quick })` returns the same result object.
@@ -17,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServerBackend } from '../lib/backends/create';
+import { greedy } from '../lib/backends/greedy';
 import type { Backend } from '../lib/backends/types';
 import { FAKE_MODELS, startFake, type Fake, type FakeKind } from '../tests/fakes/fake-server';
 import { percentile } from './lib/percentile';
@@ -63,7 +64,7 @@ async function measure(kind: FakeKind, delayMs: number, rounds: number): Promise
     const gen: Array<{ total: number; server: number }> = [];
     for (let i = 0; i < rounds; i++) {
       for (const prompt of PROMPTS) sug.push(await timed(fake, () => backend.suggest(prompt)));
-      gen.push(await timed(fake, () => backend.complete({ prompt: PROMPTS[i % PROMPTS.length], options: { maxNewTokens: 32, temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false } })));
+      gen.push(await timed(fake, () => backend.complete({ prompt: PROMPTS[i % PROMPTS.length], options: greedy(32) })));
     }
     const p = (xs: number[], q: number) => round(percentile(xs, q));
     const over = (xs: Array<{ total: number; server: number }>) => xs.map((x) => x.total - x.server);

@@ -11,6 +11,7 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import {
+  activeServer,
   DEFAULT_MODEL_SOURCE,
   DEFAULT_SERVER_URLS,
   isBundledOnly,
@@ -124,8 +125,9 @@ export function ModelSourceForm() {
     setTest(undefined);
   }
 
-  const server = source.use === 'server' ? source.server : undefined;
-  const receiving = server && server.model !== '' ? new URL(server.url).origin : undefined;
+  // The same rule as the background's routing (model-source.ts): chosen, and a model picked.
+  const active = activeServer(source);
+  const receiving = active ? new URL(active.url).origin : undefined;
   const localOnly = origin !== undefined && isBundledOnly(source, [origin]);
   const models = [...new Set([...(test?.models.map((m) => m.name) ?? []), ...(draft.model ? [draft.model] : [])])];
 

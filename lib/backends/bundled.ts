@@ -8,6 +8,7 @@
  */
 import type { Engine } from '../engine/types';
 import { suggest } from '../suggest/suggester';
+import { CONNECTION_TEST_PROMPT, greedy } from './greedy';
 import { startBudget } from './suggest-budget';
 import type {
   Backend,
@@ -74,7 +75,7 @@ export class BundledBackend implements Backend {
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionReport> {
     const started = performance.now();
-    await this.engine.generate('The results show', { maxNewTokens: 1, temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false }, { signal });
+    await this.engine.generate(CONNECTION_TEST_PROMPT, greedy(1), { signal });
     return { kind: 'bundled', origin: null, model: this.model, modelListed: true, latencyMs: performance.now() - started, capabilities: CAPABILITIES };
   }
 

@@ -8,16 +8,16 @@
  */
 import { BackendError } from './errors';
 import { Connection } from './http';
+import { v1Prefix } from './openai';
 import type { ServerConfig, ServerKind } from './types';
 
 type Probe = { kind: ServerKind; path: string; matches: (body: any) => boolean; refusedMeans?: number[] };
 
 function probes(url: string): Probe[] {
-  const v1 = /\/v1\/?$/.test(new URL(url).pathname) ? '' : '/v1';
   return [
     { kind: 'ollama', path: '/api/version', matches: (b) => typeof b?.version === 'string', refusedMeans: [403] },
     { kind: 'llama.cpp', path: '/props', matches: (b) => typeof b?.default_generation_settings === 'object' },
-    { kind: 'openai', path: `${v1}/models`, matches: (b) => Array.isArray(b?.data), refusedMeans: [401, 403] },
+    { kind: 'openai', path: `${v1Prefix(url)}/models`, matches: (b) => Array.isArray(b?.data), refusedMeans: [401, 403] },
   ];
 }
 

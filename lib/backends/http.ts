@@ -62,6 +62,11 @@ export class Connection {
     return this.apiKey !== undefined;
   }
 
+  /** The full address of an endpoint, base path included, for messages. */
+  url(path: string): string {
+    return endpointUrl(this.base, path).href;
+  }
+
   /**
    * Sends one request and returns the response once its status is OK, with the
    * timer still running for the body (`Exchange.touch` on every chunk). An
@@ -81,13 +86,20 @@ export class Connection {
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: exchange.signal,
-        // A redirect could lead anywhere; the server's own answers never need one.
-        redirect: 'error',
+        // A redirect could lead anywhere: never followed. 'manual' rather than 'error', which fails like a
+        // server that is down and so would tell the user to start a server that is running.
+        redirect: 'manual',
         credentials: 'omit',
       });
     } catch (e) {
       exchange.done();
       throw exchange.failure(e, () => new BackendError('unreachable', `Nothing answers at ${this.base}: is the ${SERVER_NAMES[this.kind]} running? ${capitalize(START_HINTS[this.kind])}.`, { cause: e }));
+    }
+    // Browsers hide a redirect behind an opaque response (status 0); Node shows the 3xx itself.
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      exchange.done();
+      await response.body?.cancel().catch(() => undefined);
+      throw new BackendError('bad-response', `${this.name} answered ${path} with a redirect, which is not followed (text goes to the configured address only): enter the address it redirects to, e.g. https:// instead of http://.`, { status: response.status || undefined });
     }
     if (response.url) assertSameOrigin(this.origin, response.url);
     if (!response.ok) {

@@ -1,7 +1,7 @@
 /** Public entry point of the backends: one Backend per configured model source. */
 export type * from './types';
 export { DEFAULT_SERVER_URLS, SERVER_KINDS } from './types';
-export { BackendError, isBackendError, isTransient } from './errors';
+export { BackendError, isBackendError } from './errors';
 export { parseServerUrl, serverOrigin } from './server-url';
 export { ollamaOriginsFix, ollamaOriginsValue, guessPlatform } from './ollama-origins';
 export { detectServerKind } from './detect';

@@ -43,6 +43,13 @@ describe('LlamaCppBackend', () => {
     expect((await backend.capabilities()).infill).toBe(false);
   });
 
+  it('capabilities probed before the 501 say no infill after it', async () => {
+    const { backend } = await setup({ infill: false });
+    expect((await backend.capabilities()).infill).toBe(true);
+    await backend.complete({ prompt: 'We propose a', suffix: ' x', options: GREEDY });
+    expect((await backend.capabilities()).infill).toBe(false);
+  });
+
   it('a wrong key: unauthorized, telling to check the key', async () => {
     const { backend } = await setup({ apiKey: 'right' }, { apiKey: 'wrong' });
     const e = await failure(backend.complete({ prompt: 'x', options: GREEDY }));

@@ -15,6 +15,7 @@
  */
 import { BackendError } from './errors';
 import type { ErrorRules } from './http';
+import { listOpenAiModels } from './openai';
 import { ServerBackend, clampTopLogprobs } from './server-backend';
 import { parsePayload, streamCompletion, type StreamStep } from './server-completion';
 import type { BackendCapabilities, CompletionCallbacks, CompletionRequest, CompletionResult, ModelInfo, ServerConfig, TokenLogprob } from './types';
@@ -85,10 +86,13 @@ export class LlamaCppBackend extends ServerBackend {
     return step;
   }
 
-  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    const body = await this.conn.json('/v1/models', { signal });
-    if (!Array.isArray(body?.data)) throw new BackendError('bad-response', `${this.origin}/v1/models did not list models: is this really a llama.cpp server?`);
-    return body.data.filter((m: any) => typeof m?.id === 'string').map((m: any) => ({ name: m.id }));
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    return listOpenAiModels(this.conn, '/v1/models', signal);
+  }
+
+  /** The probe's answer, with what /infill said since: the probe is remembered, a 501 comes later. */
+  override async capabilities(signal?: AbortSignal): Promise<BackendCapabilities> {
+    return { ...(await super.capabilities(signal)), infill: this.infill };
   }
 
   protected async probeCapabilities(signal?: AbortSignal): Promise<BackendCapabilities> {

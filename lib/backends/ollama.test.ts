@@ -145,11 +145,14 @@ describe('OllamaBackend failures', () => {
     expect(e.partialText).toBe(' novel method for');
   });
 
-  it('a line that is not JSON: bad-response', async () => {
-    const { backend } = await setup({ malformedAfterTokens: 2 });
+  it('a line that is not JSON: bad-response, and the request is closed (the server stops generating)', async () => {
+    const { fake, backend } = await setup({ malformedAfterTokens: 2, tokenDelayMs: 100 });
     const e = await failure(backend.complete({ prompt: 'We propose a', options: GREEDY }));
     expect(e.kind).toBe('bad-response');
     expect(e.message).toContain('not JSON');
+    const req = fake.requests.find((q) => q.path === '/api/generate')!;
+    await req.finished;
+    expect(req.clientClosedEarly).toBe(true);
   });
 });
 

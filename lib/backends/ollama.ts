@@ -93,7 +93,7 @@ export class OllamaBackend extends ServerBackend {
 
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const body = await this.conn.json('/api/tags', { signal });
-    if (!Array.isArray(body?.models)) throw new BackendError('bad-response', `${this.origin}/api/tags did not list models: is this really Ollama?`);
+    if (!Array.isArray(body?.models)) throw new BackendError('bad-response', `${this.conn.url('/api/tags')} did not list models: is this really Ollama?`);
     return body.models
       .filter((m: any) => typeof m?.name === 'string')
       .map((m: any) => ({

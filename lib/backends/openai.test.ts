@@ -1,4 +1,5 @@
 /** OpenAiBackend against the OpenAI-compatible fake: /v1 handling, Bearer keys, logprobs, echo scoring, errors. */
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { failure, GREEDY, useFake } from '../../tests/fakes/helpers';
 import { ECHO_LOGPROB } from '../../tests/fakes/openai-fake';
@@ -25,6 +26,16 @@ describe('OpenAiBackend', () => {
     const bare = new OpenAiBackend({ kind: 'openai', url: fake.origin, model: 'fake/fake-llm-1b' });
     expect((await bare.complete({ prompt: 'x', options: GREEDY })).stopReason).toBe('eos');
     expect((await backend.listModels()).map((m) => m.name)).toEqual(['fake/fake-llm-1b']);
+  });
+
+  it('a model list that is not one names the address asked, base path included', async () => {
+    const server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const e = await failure(new OpenAiBackend({ kind: 'openai', url: `${origin}/vllm/v1`, model: 'm' }).listModels());
+    await new Promise((r) => server.close(r));
+    expect(e.kind).toBe('bad-response');
+    expect(e.message).toContain(`${origin}/vllm/v1/models did not list models`);
   });
 
   it('finish_reason length is max_tokens', async () => {

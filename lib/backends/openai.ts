@@ -16,7 +16,7 @@
  * The base may end in /v1 ("http://host:8000/v1", as OpenAI clients take it) or not.
  */
 import { BackendError } from './errors';
-import type { ErrorRules } from './http';
+import type { Connection, ErrorRules } from './http';
 import { ServerBackend, clampTopLogprobs } from './server-backend';
 import { parsePayload, streamCompletion, type StreamStep } from './server-completion';
 import type { BackendCapabilities, CompletionCallbacks, CompletionRequest, CompletionResult, ModelInfo, PromptScore, ServerConfig, TokenLogprob } from './types';
@@ -33,6 +33,16 @@ const MAX_LOGPROBS = 5;
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
+/** What goes between the configured base and "/completions" or "/models": "/v1" unless the base already ends with it. */
+export const v1Prefix = (url: string): string => (/\/v1\/?$/.test(new URL(url.trim()).pathname) ? '' : '/v1');
+
+/** An OpenAI-style model list, {"data": [{"id"}]}: OpenAI-compatible servers, and llama.cpp's /v1/models. */
+export async function listOpenAiModels(conn: Connection, path: string, signal?: AbortSignal): Promise<ModelInfo[]> {
+  const body = await conn.json(path, { signal });
+  if (!Array.isArray(body?.data)) throw new BackendError('bad-response', `${conn.url(path)} did not list models: is the server kind right?`);
+  return body.data.filter((m: any) => typeof m?.id === 'string').map((m: any) => ({ name: m.id }));
+}
+
 /** The tokens of one streamed choice's logprobs object. */
 function toTokens(lp: any): TokenLogprob[] {
   if (!Array.isArray(lp?.tokens) || !Array.isArray(lp?.token_logprobs)) return [];
@@ -47,12 +57,11 @@ function toTokens(lp: any): TokenLogprob[] {
 }
 
 export class OpenAiBackend extends ServerBackend {
-  /** "/v1" unless the configured base already ends with it. */
   private readonly prefix: string;
 
   constructor(config: ServerConfig) {
     super({ ...config, kind: 'openai' }, openaiRules);
-    this.prefix = /\/v1\/?$/.test(new URL(config.url.trim()).pathname) ? '' : '/v1';
+    this.prefix = v1Prefix(config.url);
   }
 
   async complete(request: CompletionRequest, callbacks: CompletionCallbacks = {}): Promise<CompletionResult> {
@@ -108,10 +117,8 @@ export class OpenAiBackend extends ServerBackend {
     return { nllNats, tokens, bytes: scoredFrom < 0 ? 0 : utf8Length(text.slice(scoredFrom)) };
   }
 
-  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    const body = await this.conn.json(`${this.prefix}/models`, { signal });
-    if (!Array.isArray(body?.data)) throw new BackendError('bad-response', `${this.origin}${this.prefix}/models did not list models: is this an OpenAI-compatible server?`);
-    return body.data.filter((m: any) => typeof m?.id === 'string').map((m: any) => ({ name: m.id }));
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    return listOpenAiModels(this.conn, `${this.prefix}/models`, signal);
   }
 
   protected async probeCapabilities(): Promise<BackendCapabilities> {

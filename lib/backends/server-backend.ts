@@ -4,6 +4,7 @@
  * protocol supplies its completion, its model list and its probes.
  */
 import { BackendError } from './errors';
+import { CONNECTION_TEST_PROMPT, greedy } from './greedy';
 import { Connection, type ErrorRules } from './http';
 import { suggestFromServer } from './server-suggest';
 import type {
@@ -68,7 +69,7 @@ export abstract class ServerBackend implements Backend {
     if (!modelListed) throw this.missingModel(models);
     const capabilities = await this.capabilities(signal);
     const started = performance.now();
-    const result = await this.complete({ prompt: 'The results show', options: { maxNewTokens: 1, temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false } }, { signal });
+    const result = await this.complete({ prompt: CONNECTION_TEST_PROMPT, options: greedy(1) }, { signal });
     if (result.stopReason === 'aborted') throw signal?.reason ?? new Error('aborted');
     const latencyMs = performance.now() - started;
     return { kind: this.kind, origin: this.origin, model: this.model, modelListed, latencyMs, serverVersion, capabilities };
@@ -90,5 +91,5 @@ export function sameModel(listed: string, wanted: string): boolean {
   return listed === wanted || norm(listed) === norm(wanted);
 }
 
-/** Sampling fields every server spells the same way in its JSON (the rest each protocol names itself). */
+/** Alternatives per token as the servers accept them: a whole number in 0..20 (Ollama's and vLLM's limit). */
 export const clampTopLogprobs = (n: number | undefined) => (n === undefined ? undefined : Math.max(0, Math.min(20, Math.round(n))));

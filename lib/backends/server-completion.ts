@@ -77,8 +77,9 @@ export async function streamCompletion(conn: Connection, spec: StreamSpec, stopA
       new BackendError('stream-cut', `${conn.name} closed the connection in the middle of the answer: try again; if it keeps happening, check the server's log (it may have run out of memory).`, { cause: e, partialText: text.emitted }),
     );
   } finally {
-    // Closes the connection when we stopped early; clears the timer either way.
-    if (stopReason === 'stopped' || stopReason === 'sentence_end') exchange.abort();
+    // Closes the connection unless the server said it was done (we stopped early, or a payload failed: the
+    // server would otherwise go on generating for nobody); clears the timer either way.
+    if (stopReason === undefined || stopReason === 'stopped' || stopReason === 'sentence_end') exchange.abort();
     else exchange.done();
   }
   if (exchange.abortedByCaller) return result('aborted', text.emitted);

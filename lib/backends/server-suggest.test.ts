@@ -1,19 +1,9 @@
 /** Inline suggestions through a server: the confidence cut from logprobs, none without, the budget, cancel. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFake, type Fake, type FakeKind, type FakeOptions, FAKE_MODELS } from '../../tests/fakes/fake-server';
-import { createServerBackend } from './create';
-import { cutToken } from './server-suggest';
+import { describe, expect, it } from 'vitest';
+import { useFake } from '../../tests/fakes/helpers';
+import { cutToken, SUGGEST_TOP_LOGPROBS } from './server-suggest';
 
-let fake: Fake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function backendFor(kind: FakeKind, options: FakeOptions = {}) {
-  fake = await startFake(kind, options);
-  return createServerBackend({ kind, url: fake.url, model: FAKE_MODELS[kind] });
-}
+const fakes = { ollama: useFake('ollama'), 'llama.cpp': useFake('llama.cpp'), openai: useFake('openai') };
 
 describe('cutToken', () => {
   it('turns a log-probability into a probability and sums the alternatives that start a word', () => {
@@ -30,7 +20,7 @@ describe('cutToken', () => {
 
 describe.each(['ollama', 'llama.cpp', 'openai'] as const)('suggest through %s', (kind) => {
   it('cuts the ghost text by confidence from the logprobs, and stops the request once decided', async () => {
-    const backend = await backendFor(kind, { tokenDelayMs: 100 });
+    const { fake, backend } = await fakes[kind].setup({ tokenDelayMs: 100 });
     const updates: string[] = [];
     const [ghost, ...rest] = await backend.suggest('We propose a', { onUpdate: (g) => updates.push(g) });
     expect(rest).toEqual([]);
@@ -38,55 +28,58 @@ describe.each(['ollama', 'llama.cpp', 'openai'] as const)('suggest through %s', 
     expect(ghost.text).toBe(' novel method for ');
     expect(ghost.confidence).toBeCloseTo(0.9 * 0.85 * 0.86 * 0.75, 6);
     expect(updates).toEqual([' novel ', ' novel method ', ' novel method for ']);
-    const req = fake!.requests.at(-1)!;
+    const req = fake.requests.at(-1)!;
     await req.finished;
     expect(req.clientClosedEarly).toBe(true);
   });
 
   it('greedy, 20 tokens for 6 words, with top alternatives asked for', async () => {
-    await (await backendFor(kind)).suggest('We propose a');
-    const body = fake!.requests.at(-1)!.body;
+    const { fake, backend } = await fakes[kind].setup();
+    await backend.suggest('We propose a');
+    const body = fake.requests.at(-1)!.body;
     const sampling = body.options ?? body;
     expect(sampling.temperature).toBe(0);
     expect(sampling.num_predict ?? sampling.n_predict ?? sampling.max_tokens).toBe(20);
+    // Ollama top_logprobs, llama.cpp n_probs, OpenAI logprobs: the alternatives the word-end estimate needs.
+    expect(body.top_logprobs ?? body.n_probs ?? body.logprobs).toBe(SUGGEST_TOP_LOGPROBS);
   });
 });
 
 describe('suggest without logprobs', () => {
   it('shows whole words up to the sentence end, confidence undefined', async () => {
-    const backend = await backendFor('ollama', { logprobs: false });
+    const { backend } = await fakes.ollama.setup({ logprobs: false });
     expect(await backend.suggest('We propose a')).toEqual([{ text: ' novel method for text classification. ', confidence: undefined }]);
   });
 });
 
 describe('suggest budget and cancel', () => {
   it('shows nothing when the first word is not decided within the budget, and closes the request', async () => {
-    const backend = await backendFor('llama.cpp', { tokenDelayMs: 150 });
+    const { fake, backend } = await fakes['llama.cpp'].setup({ tokenDelayMs: 150 });
     await backend.capabilities(); // probed once per backend: the budget then covers the completion alone
     expect(await backend.suggest('We propose a', { budgetMs: 100 })).toEqual([]);
-    const req = fake!.requests.find((q) => q.path === '/completion')!;
+    const req = fake.requests.find((q) => q.path === '/completion')!;
     await req.finished;
     expect(req.clientClosedEarly).toBe(true);
   });
 
   it('a caller abort (the next keystroke) gives [] and closes the request', async () => {
-    const backend = await backendFor('openai', { tokenDelayMs: 100 });
+    const { fake, backend } = await fakes.openai.setup({ tokenDelayMs: 100 });
     const controller = new AbortController();
     const pending = backend.suggest('We propose a', { signal: controller.signal, onUpdate: () => controller.abort() });
     expect(await pending).toEqual([]);
-    await fake!.requests.at(-1)!.finished;
-    expect(fake!.requests.at(-1)!.clientClosedEarly).toBe(true);
+    await fake.requests.at(-1)!.finished;
+    expect(fake.requests.at(-1)!.clientClosedEarly).toBe(true);
   });
 
   it('text after the caret reaches an infill server', async () => {
-    const backend = await backendFor('llama.cpp');
+    const { fake, backend } = await fakes['llama.cpp'].setup();
     await backend.suggest('We propose a', { suffix: ' for parsing.' });
-    expect(fake!.requests.at(-1)!.body).toMatchObject({ input_prefix: 'We propose a', input_suffix: ' for parsing.' });
+    expect(fake.requests.at(-1)!.body).toMatchObject({ input_prefix: 'We propose a', input_suffix: ' for parsing.' });
   });
 
   it('an empty text asks nothing', async () => {
-    const backend = await backendFor('ollama');
+    const { fake, backend } = await fakes.ollama.setup();
     expect(await backend.suggest('   ')).toEqual([]);
-    expect(fake!.requests).toEqual([]);
+    expect(fake.requests).toEqual([]);
   });
 });

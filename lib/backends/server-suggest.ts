@@ -14,6 +14,7 @@
 import { DEFAULT_INLINE_SETTINGS } from '../suggest/inline-settings';
 import { tokensFor } from '../suggest/suggester';
 import { WordCut, type CutToken } from '../suggest/word-cut';
+import { greedy } from './greedy';
 import { startBudget } from './suggest-budget';
 import type { Backend, BackendSuggestRequest, BackendSuggestion, TokenLogprob } from './types';
 
@@ -56,7 +57,7 @@ export async function suggestFromServer(backend: Pick<Backend, 'complete' | 'cap
         prompt: textBeforeCaret,
         suffix: caps.infill ? request.suffix : undefined,
         // Greedy, as the bundled model's ghost text: the most likely words are the ones worth showing.
-        options: { maxNewTokens: tokensFor(settings.maxWords), temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false },
+        options: greedy(tokensFor(settings.maxWords)),
         topLogprobs: SUGGEST_TOP_LOGPROBS,
       },
       {

@@ -7,8 +7,6 @@
 export interface Budget {
   /** Aborts when the caller's signal does, or when the budget runs out first. */
   signal: AbortSignal;
-  /** Whether the budget (not the caller) ended the request. */
-  readonly expired: boolean;
   /** The first word is on screen: the budget no longer applies. */
   met(): void;
   dispose(): void;
@@ -16,22 +14,12 @@ export interface Budget {
 
 export function startBudget(budgetMs: number | undefined, callerSignal?: AbortSignal): Budget {
   const controller = new AbortController();
-  let expired = false;
   const onAbort = () => controller.abort(callerSignal?.reason);
   if (callerSignal?.aborted) controller.abort(callerSignal.reason);
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    budgetMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          expired = true;
-          controller.abort(new Error('latency budget'));
-        }, budgetMs);
+  const timer = budgetMs === undefined ? undefined : setTimeout(() => controller.abort(new Error('latency budget')), budgetMs);
   return {
     signal: controller.signal,
-    get expired() {
-      return expired;
-    },
     met: () => clearTimeout(timer),
     dispose: () => {
       clearTimeout(timer);

@@ -210,7 +210,7 @@ export interface Backend {
   readonly origin: string | null;
   /** Model name (the bundled model: its directory name). */
   readonly model: string;
-  /** What this backend can do; servers probe once (Ollama /api/show, llama.cpp /props) and remember. */
+  /** What this backend can do; servers probe once (Ollama /api/show and /api/version, llama.cpp /health) and remember. */
   capabilities(signal?: AbortSignal): Promise<BackendCapabilities>;
   /** Streams one completion. Rejects with BackendError; an abort resolves with stopReason 'aborted'. */
   complete(request: CompletionRequest, callbacks?: CompletionCallbacks): Promise<CompletionResult>;
@@ -250,13 +250,3 @@ export type BackendErrorKind =
   | 'server-error'
   | 'unsupported'
   | 'invalid-url';
-
-/** The plain-data form of a BackendError, for messages between extension contexts. */
-export interface BackendErrorData {
-  kind: BackendErrorKind;
-  message: string;
-  /** HTTP status when the server answered. */
-  status?: number;
-  /** Text the server already streamed before failing (shown nowhere by default; kept for "nothing lost" decisions). */
-  partialText?: string;
-}

@@ -105,10 +105,10 @@ export async function saveModelSource(next: ModelSource): Promise<{ ok: true; so
 }
 
 /**
- * The host permission asked for at run time: the server's host on its scheme.
- * Match patterns cannot name a port in Firefox (Chrome ignores it), so this
- * is the narrowest pattern both browsers accept; the code itself still
- * refuses every origin but the configured one (lib/backends/server-url.ts).
+ * The host permission asked for at run time: the server's host on its scheme,
+ * every port. Firefox refuses a port in a match pattern (Chrome would match
+ * one), so this is the narrowest pattern both browsers accept; the code itself
+ * still refuses every origin but the configured one (lib/backends/server-url.ts).
  */
 export function serverPermissionPattern(server: Pick<ServerConfig, 'url'>): string {
   const { protocol, hostname } = new URL(server.url);

@@ -312,7 +312,7 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
 
-/** Reply to `server:test`. Errors carry the backend's kind and a message a person can act on. */
+/** Reply to `server:test`. Errors carry the backend's kind ('no-permission' when the host was not granted) and a message a person can act on. */
 export const ServerTestResult = z.object({
   ok: z.boolean(),
   /** The server's models (empty when it could not be listed). */

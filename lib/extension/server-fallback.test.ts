@@ -18,6 +18,13 @@ describe('server fallback per tab', () => {
     expect(await fallbackFor(4)).toBeUndefined();
   });
 
+  it('a very long reason is clipped, not allowed to make every tab\'s record unreadable', async () => {
+    await markFallback(3, `The server failed: ${'x'.repeat(5000)}`);
+    await markFallback(4, 'other');
+    expect(await fallbackFor(3)).toMatch(/^The server failed: x+$/);
+    expect(await fallbackFor(4)).toBe('other');
+  });
+
   it('reads garbage as no fallback', () => {
     expect(parseFallbacks({ 3: 'x' })).toEqual({});
     expect(parseFallbacks(undefined)).toEqual({});

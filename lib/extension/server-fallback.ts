@@ -9,7 +9,8 @@
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 
-const fallbackSchema = z.record(z.string(), z.object({ message: z.string().max(2000), at: z.number() }));
+const MAX_MESSAGE = 2000;
+const fallbackSchema = z.record(z.string(), z.object({ message: z.string().max(MAX_MESSAGE), at: z.number() }));
 export type Fallbacks = z.infer<typeof fallbackSchema>;
 
 export const fallbackItem = storage.defineItem<Fallbacks>('session:serverFallback', { fallback: {} });
@@ -29,7 +30,8 @@ export async function fallbackFor(tabId: number): Promise<string | undefined> {
 }
 
 export async function markFallback(tabId: number, message: string): Promise<void> {
-  await fallbackItem.setValue({ ...(await readFallbacks()), [String(tabId)]: { message, at: Date.now() } });
+  // Clipped to what the schema reads back: one longer message would make the whole record unreadable (every tab's fallback lost).
+  await fallbackItem.setValue({ ...(await readFallbacks()), [String(tabId)]: { message: message.slice(0, MAX_MESSAGE), at: Date.now() } });
 }
 
 /** Forgets one tab's fallback, or every tab's (the server settings changed). */

@@ -2,12 +2,13 @@
 import { createServer } from 'node:net';
 import { afterEach, expect } from 'vitest';
 import { createServerBackend } from '../../lib/backends/create';
+import { greedy } from '../../lib/backends/greedy';
 import { BackendError } from '../../lib/backends/errors';
 import type { Backend, CompletionOptions, ServerConfig } from '../../lib/backends/types';
 import { FAKE_MODELS, startFake, type Fake, type FakeKind, type FakeOptions } from './fake-server';
 
 /** Greedy, 32 tokens: the fakes' continuations are at most 9 tokens, so they end by themselves. */
-export const GREEDY: CompletionOptions = Object.freeze({ maxNewTokens: 32, temperature: 0, topP: 1, topK: 0, repetitionPenalty: 1, stopAtSentenceEnd: false });
+export const GREEDY: CompletionOptions = Object.freeze(greedy(32));
 
 /** fetch as an extension page sends it: with its Origin header (Node's fetch sends none). */
 export const fetchWithOrigin =

@@ -68,5 +68,7 @@ export async function handleOllama(x: FakeExchange): Promise<void> {
     await x.stream('application/x-ndjson', pieces);
     return;
   }
-  x.json(404, { error: '404 page not found' });
+  // Routes Ollama does not have: gin's default answer, plain text, not Ollama's {"error"} JSON.
+  res.writeHead(404, { 'Content-Type': 'text/plain' });
+  res.end('404 page not found');
 }

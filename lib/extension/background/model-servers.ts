@@ -6,7 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import { createServerBackend } from '../../backends/create';
-import { activeServer, loadModelSource, modelSourceItem } from '../model-source';
+import { loadModelSource, modelSourceItem } from '../model-source';
 import type { ServerTestResult } from '../protocol';
 import { clearFallback, fallbackFor, fallbackItem, markFallback, parseFallbacks, type Fallbacks } from '../server-fallback';
 import { watchedValue } from '../watched-value';
@@ -22,10 +22,11 @@ export interface ModelServers {
 
 export function startModelServers(extensionOrigin: string): ModelServers {
   const sourceNow = watchedValue(loadModelSource, (onChange) => modelSourceItem.watch(onChange));
+  const hasPermission = (pattern: string) => browser.permissions.contains({ origins: [pattern] });
   const routes = serverRoutes({
     loadSource: sourceNow.get,
     createBackend: createServerBackend,
-    hasPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    hasPermission,
     fallbackFor,
     fellBack: async (tabId, message) => {
       if (tabId !== undefined) await markFallback(tabId, message);
@@ -34,12 +35,13 @@ export function startModelServers(extensionOrigin: string): ModelServers {
   });
   void browser.runtime.getPlatformInfo().then((info) => routes.setPlatform(hostPlatform(info.os)), () => undefined);
 
-  // Ollama's origin check: rewrite Origin for the configured Ollama only (ollama-origin.ts).
+  // Ollama's origin check: rewrite Origin for the configured Ollama only (ollama-origin.ts). Also before a
+  // model is picked: Test connection lists the models, and Ollama refuses that request too without the rule.
   const dnr = (browser as unknown as { declarativeNetRequest?: SessionRules }).declarativeNetRequest;
   const syncOllamaRule = () =>
     void sourceNow
       .get()
-      .then((source) => applyOllamaOriginRule(dnr, activeServer(source) ?? (source.use === 'server' ? source.server : undefined)))
+      .then((source) => applyOllamaOriginRule(dnr, source.use === 'server' ? source.server : undefined))
       .catch(() => undefined);
   syncOllamaRule();
   modelSourceItem.watch(() => {
@@ -53,7 +55,7 @@ export function startModelServers(extensionOrigin: string): ModelServers {
 
   return {
     routeFor: routes.routeFor,
-    test: async () => testServer((await sourceNow.get()).server, routes.backendFor),
+    test: async () => testServer((await sourceNow.get()).server, routes.backendFor, hasPermission),
   };
 }
 

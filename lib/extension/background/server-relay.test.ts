@@ -77,13 +77,15 @@ describe('requests answered by a model server', () => {
 
   it('cancel aborts the HTTP request, and nothing more reaches the client', async () => {
     const routes = await useFake('llama.cpp', { tokenDelayMs: 300 });
-    const client = ask(routes, { type: 'generate', fieldId: 'f', prompt: 'We propose a', source: 'button' });
+    // A streaming source: without the cancel, each token would reach the client as a delta.
+    const client = ask(routes, { type: 'generate', fieldId: 'f', prompt: 'We propose a', source: 'codemirror' });
     await until(() => fake.requests.some((r) => r.path === '/completion'));
     client.postMessage({ type: 'cancel' });
     const request = fake.requests.find((r) => r.path === '/completion')!;
     await request.finished;
     expect(request.clientClosedEarly).toBe(true);
-    expect(client.received.filter((m: any) => m.type === 'delta')).toEqual([]);
+    expect(client.closed).toBe(true);
+    expect(client.received.filter((m: any) => m.type !== 'keepalive')).toEqual([]);
   });
 
   it('Generate into a plain field gets the text only once the stream finished: a cut stream inserts nothing and says so', async () => {
@@ -125,6 +127,7 @@ describe('requests answered by a model server', () => {
     const routes = await useFake('ollama', {}, { bundledOnly: ['https://secret.example'] });
     ask(routes, { type: 'suggest', text: 'We propose a' }, 'https://secret.example');
     await until(() => engineAsked === 1);
+    expect(fake.requests).toEqual([]);
     await fake.close();
     const denied = await useFake('ollama', {}, {}, false);
     ask(denied, { type: 'suggest', text: 'We propose a' });
@@ -136,9 +139,17 @@ describe('requests answered by a model server', () => {
   it('test connection: the models, the model that answered and a latency; or what to fix', async () => {
     const routes = await useFake('openai', { apiKey: 'sk-right' });
     const server = { kind: 'openai' as const, url: fake.url, model: FAKE_MODELS.openai };
-    expect(await testServer({ ...server, apiKey: 'sk-right' }, routes.backendFor)).toMatchObject({ ok: true, models: [{ name: FAKE_MODELS.openai }], model: FAKE_MODELS.openai, latencyMs: expect.any(Number), origin: fake.origin });
-    expect(await testServer({ ...server, apiKey: 'sk-wrong' }, routes.backendFor)).toMatchObject({ ok: false, error: { kind: 'unauthorized', message: expect.stringMatching(/key/) } });
-    expect(await testServer({ ...server, model: '', apiKey: 'sk-right' }, routes.backendFor)).toEqual({ ok: true, models: [{ name: FAKE_MODELS.openai }], origin: fake.origin });
+    const granted = async () => true;
+    expect(await testServer({ ...server, apiKey: 'sk-right' }, routes.backendFor, granted)).toMatchObject({ ok: true, models: [{ name: FAKE_MODELS.openai }], model: FAKE_MODELS.openai, latencyMs: expect.any(Number), origin: fake.origin });
+    expect(await testServer({ ...server, apiKey: 'sk-wrong' }, routes.backendFor, granted)).toMatchObject({ ok: false, error: { kind: 'unauthorized', message: expect.stringMatching(/key/) } });
+    expect(await testServer({ ...server, model: '', apiKey: 'sk-right' }, routes.backendFor, granted)).toEqual({ ok: true, models: [{ name: FAKE_MODELS.openai }], origin: fake.origin });
     expect(fake.requests.every((r) => r.headers.authorization === undefined || String(r.headers.authorization).startsWith('Bearer sk-'))).toBe(true);
+  });
+
+  it('test connection without the host permission (a model picked after the address changed): says so and sends nothing', async () => {
+    const routes = await useFake('ollama');
+    const result = await testServer({ kind: 'ollama', url: fake.url, model: FAKE_MODELS.ollama }, routes.backendFor, async () => false);
+    expect(result).toEqual({ ok: false, models: [], origin: fake.origin, error: { kind: 'no-permission', message: PERMISSION_MISSING('http://127.0.0.1/*') } });
+    expect(fake.requests).toEqual([]);
   });
 });

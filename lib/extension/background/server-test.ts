@@ -2,13 +2,15 @@
  * The popup's "Test connection", run in the background (the one context that
  * talks to model servers): the server's models, and, once one is picked, a
  * timed one-token completion with it (lib/backends testConnection), or the
- * backend's message saying what to fix.
+ * backend's message saying what to fix. Like every request to a server, only
+ * with the host permission the user granted for it (server-routes.ts).
  */
 import type { Backend } from '../../backends/types';
-import type { ServerConfig } from '../model-source';
+import { serverPermissionPattern, type ServerConfig } from '../model-source';
 import type { ServerTestResult } from '../protocol';
+import { PERMISSION_MISSING } from './server-routes';
 
-export async function testServer(server: ServerConfig | undefined, backendFor: (server: ServerConfig) => Backend): Promise<ServerTestResult> {
+export async function testServer(server: ServerConfig | undefined, backendFor: (server: ServerConfig) => Backend, hasPermission: (pattern: string) => Promise<boolean>): Promise<ServerTestResult> {
   if (!server) return { ok: false, models: [], error: { kind: 'invalid-url', message: 'No server is configured yet.' } };
   let backend: Backend;
   try {
@@ -17,6 +19,8 @@ export async function testServer(server: ServerConfig | undefined, backendFor: (
     return { ok: false, models: [], error: errorData(error) };
   }
   const origin = backend.origin ?? undefined;
+  const pattern = serverPermissionPattern(server);
+  if (!(await hasPermission(pattern))) return { ok: false, models: [], origin, error: { kind: 'no-permission', message: PERMISSION_MISSING(pattern) } };
   let models: ServerTestResult['models'] = [];
   try {
     models = (await backend.listModels()).map((m) => ({ name: m.name, ...(m.details && { details: m.details }) }));
