@@ -11,8 +11,10 @@
  * a command, `$…$`, `$$…$$`, `\(…\)`, `\[…\]`, `\begin{…}…\end{…}`), which of
  * them are math, which brace groups hold text inside math (`\text{…}`) or keys
  * (`\cite{…}`, `\label{…}`, `\url{…}`: left as written), comments, `\verb` and
- * verbatim environments (left as written).
+ * verbatim environments (left as written). The commands and environments it
+ * knows by name are in latex-vocabulary.ts.
  */
+import { ACCENTS, ALIGN_ENVS, KEY_COMMAND, MATH_ENVS, TEXT_COMMANDS, VERBATIM_ENVS, isLetter, isSpace } from './latex-vocabulary';
 
 type Group =
   | { kind: 'brace'; inserted: boolean; text: boolean; key: boolean; env?: 'begin' | 'end'; name: string }
@@ -29,33 +31,6 @@ type Group =
  * verbatim environment.
  */
 type Lexical = 'normal' | 'backslash' | 'command' | 'dollar' | 'comment' | 'verbStart' | 'verb' | 'verbatim';
-
-/** Environments whose body is math. */
-const MATH_ENVS = new Set(
-  ['equation', 'align', 'alignat', 'flalign', 'gather', 'multline', 'eqnarray', 'math', 'displaymath', 'dmath', 'darray']
-    .flatMap((name) => [name, `${name}*`]),
-);
-/** Environments where `&` separates cells: left bare there, escaped everywhere else. */
-const ALIGN_ENVS = new Set(
-  [
-    'tabular', 'tabularx', 'tabulary', 'longtable', 'supertabular', 'xtabular', 'tabu', 'array', 'subarray', 'align',
-    'alignat', 'flalign', 'eqnarray', 'aligned', 'alignedat', 'split', 'cases', 'dcases', 'rcases', 'matrix', 'pmatrix',
-    'bmatrix', 'Bmatrix', 'vmatrix', 'Vmatrix', 'smallmatrix', 'darray',
-  ].flatMap((name) => [name, `${name}*`]),
-);
-/** Environments whose body is read as written, up to `\end{name}`. */
-const VERBATIM_ENVS = new Set(['verbatim', 'verbatim*', 'Verbatim', 'Verbatim*', 'BVerbatim', 'LVerbatim', 'lstlisting', 'minted', 'comment']);
-/** Commands whose brace argument is text even inside math. */
-const TEXT_COMMANDS = new Set([
-  'text', 'textrm', 'textsf', 'texttt', 'textbf', 'textit', 'textsl', 'textsc', 'textup', 'textmd', 'textnormal', 'emph',
-  'mbox', 'hbox', 'fbox', 'intertext', 'shortintertext',
-]);
-/** Commands whose brace argument is a key, label, file name or URL: nothing in it is escaped (but `%`). */
-const KEY_COMMAND = /^(?:[A-Za-z]*(?:cite|ref)[A-Za-z]*|label|begin|end|input|include|includegraphics|usepackage|documentclass|bibliography|bibliographystyle|url|href|nocite)$/;
-/** Control symbols that take an argument (accents): `\'` alone at the end would eat what follows. */
-const ACCENTS = new Set(["'", '`', '^', '"', '~', '=', '.']);
-const isLetter = (ch: string) => /^[A-Za-z@]$/.test(ch);
-const isSpace = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 
 export class LatexScanner {
   private stack: Group[] = [];
