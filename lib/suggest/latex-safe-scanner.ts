@@ -41,6 +41,8 @@ export class LatexScanner {
   /** A command, accent, `_` or `^` wants an argument that has not come yet. */
   private awaitingArg = false;
   private verbDelimiter = '';
+  /** Whose `$` the pending one (lexical 'dollar') is: the math it opens is theirs to close. */
+  private dollarInserted = false;
   /** The end of a verbatim environment's body so far, to find its `\end{name}`. */
   private verbatimTail = '';
   /** Characters of the current line so far are all whitespace, and the line before was blank too. */
@@ -74,9 +76,9 @@ export class LatexScanner {
     );
   }
 
-  /** The caret is in math (for tests and callers that want to know). */
+  /** The caret is in math (for tests and callers that want to know); a `$` just read opens math whatever follows it. */
   get inMath(): boolean {
-    return this.mode() === 'math';
+    return this.mode() === 'math' || this.lexical === 'dollar';
   }
 
   private top(): Group | undefined {
@@ -187,11 +189,12 @@ export class LatexScanner {
       this.mismatch();
       return this.normal(ch);
     }
+    // The math was opened by whoever wrote its first `$`: the character after it only says which math.
     if (ch === '$') {
-      this.push({ kind: 'math', open: '$$', inserted: this.inserted });
+      this.push({ kind: 'math', open: '$$', inserted: this.dollarInserted });
       return ch;
     }
-    this.push({ kind: 'math', open: '$', inserted: this.inserted });
+    this.push({ kind: 'math', open: '$', inserted: this.dollarInserted });
     return this.normal(ch);
   }
 
@@ -259,6 +262,7 @@ export class LatexScanner {
       return ch;
     }
     this.lexical = 'dollar';
+    this.dollarInserted = this.inserted;
     return ch;
   }
 

@@ -44,6 +44,15 @@ describe('latexSafe: math', () => {
     expect(latexSafe('with weights $w', '_i + b_i ')).toBe('_i + b_i ');
   });
 
+  it('the caret right after the user\'s opening $: that math is the user\'s, so the model need not close it', () => {
+    expect(caretInMath('the cost $')).toBe(true);
+    expect(latexSafe('the cost $', 'x_1 + y ')).toBe('x_1 + y ');
+    expect(latexSafe('the cost $', 'x_1$ and 5% ')).toBe('x_1$ and 5\\% ');
+    // A $ the model writes is its own to close, whatever it turns out to be.
+    expect(latexSafe('the cost ', '$x_1 + y')).toBe('');
+    expect(latexSafe('the cost ', '$$x_1 + y')).toBe('');
+  });
+
   it('\\(…\\) and \\[…\\] are math; & in inline math is escaped, % in math too (it would comment out the closing)', () => {
     expect(latexSafe(PARA, 'uses \\(x_1\\) and \\[y_2\\] then a_b ')).toBe('uses \\(x_1\\) and \\[y_2\\] then a\\_b ');
     expect(latexSafe(PARA, 'has $10%$ and $a&b$ ')).toBe('has $10\\%$ and $a\\&b$ ');
