@@ -45,7 +45,7 @@ export class LatexScanner {
   private dollarInserted = false;
   /** The end of a verbatim environment's body so far, to find its `\end{name}`. */
   private verbatimTail = '';
-  /** Characters of the current line so far are all whitespace, and the line before was blank too. */
+  /** Line ends since the last character that is not white space: 2 or more is a blank line (the paragraph ended). */
   private blankRun = 0;
   /** The model's text broke the structure (a `}` or `\end` that closes nothing it may close): no later point is safe. */
   private broken = false;
@@ -109,7 +109,11 @@ export class LatexScanner {
   private step(ch: string): string {
     switch (this.lexical) {
       case 'comment':
-        if (ch === '\n') this.lexical = 'normal';
+        if (ch === '\n') {
+          this.lexical = 'normal';
+          // The comment's line had text, so this line end starts a line: an empty one after it ends the paragraph.
+          this.blankRun = 1;
+        }
         return ch;
       case 'verbStart':
         if (ch === '*' && this.verbDelimiter === '') {

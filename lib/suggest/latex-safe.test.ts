@@ -82,6 +82,10 @@ describe('latexSafe: math', () => {
   it('math does not survive a blank line: a before-text that starts inside math is right again after the paragraph', () => {
     expect(caretInMath('a_1 + b$ is the sum.\n\nNext paragraph ')).toBe(false);
     expect(latexSafe('a_1 + b$ is the sum.\n\nNext paragraph ', 'with rate_1 ')).toBe('with rate\\_1 ');
+    // A comment line before the blank line does not hide it (TeX drops the comment with its line end).
+    expect(caretInMath('a_1 + b$ is the sum. % see above\n\nNext paragraph ')).toBe(false);
+    expect(caretInMath('a_1 + b$ is the sum.\n% see above\n\nNext paragraph ')).toBe(false);
+    expect(caretInMath('a_1 + b$ is the sum. % see above\nstill the same paragraph ')).toBe(true);
     // The model's own math across a blank line is an error.
     expect(latexSafe(PARA, 'so $x\n\ny$ ')).toBe('so ');
   });
