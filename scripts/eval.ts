@@ -20,8 +20,9 @@ import { parseArgs } from 'node:util';
 import { loadEngine } from '../lib/engine/index';
 import type { Scorer } from '../bench/lib/transformersjs-scorer';
 import type { Backend } from '../lib/backends/types';
-import { DEFAULT_MODEL_DIR, SERVER_FLAGS, SERVER_USAGE, UsageError, integerFlag, readJsonl, runCli, serverFromFlags, stderr } from './cli-common';
+import { DEFAULT_MODEL_DIR, SERVER_FLAGS, SERVER_USAGE, UsageError, integerFlag, runCli, serverFromFlags, stderr } from './cli-common';
 import { keystrokesMain } from './keystrokes-eval';
+import { readWriterRecords } from './writer-records';
 
 const USAGE =
   'usage: npm run eval -- --data FILE.jsonl[.gz] [--limit N] [--model DIR] [--precision int8|fp32] [--threads N] [--runtime ours|transformersjs]\n' +
@@ -41,18 +42,9 @@ function serverScorer(backend: Backend): Scorer {
   return { modelFile: `${backend.origin} ${backend.model}`, score: (t) => backend.scorePrompt(t), dispose: () => backend.dispose() };
 }
 
+/** The texts to score: the records the keystroke eval types (abstracts or paper-body paragraphs), their context left out. */
 async function readAbstracts(file: string, limit: number): Promise<string[]> {
-  const abstracts: string[] = [];
-  for (const { line, row } of await readJsonl(file)) {
-    if (abstracts.length >= limit) break;
-    // abstracts, or paper-body paragraphs (`text`; their `context` is for the keystroke eval, not scored here)
-    const r = row as { abstract?: unknown; text?: unknown } | null;
-    const body = typeof r?.abstract === 'string' ? r.abstract : r?.text;
-    if (typeof body !== 'string') throw new UsageError(`${file} line ${line} has no "abstract" or "text" string`);
-    abstracts.push(body);
-  }
-  if (abstracts.length === 0) throw new UsageError(`${file} has no abstracts`);
-  return abstracts;
+  return (await readWriterRecords(file)).slice(0, limit).map((record) => record.text);
 }
 
 async function main(): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * `npm run eval -- --metric keystrokes`: the simulated writer (lib/suggest/
  * simulated-writer.ts) on each record of each `--data` file, with the ghost
- * text exactly as the extension computes it (suggest() with the default inline
- * settings, count 1: the ghost is branch 0 whatever the count), after the
- * extension's trigger rules (lib/suggest/trigger.ts), on the record's context
- * and the text typed so far. Records and data sets: scripts/writer-records.ts.
+ * text as the extension computes it in a plain field (suggest() with the
+ * default inline settings, count 1: the ghost is branch 0 whatever the count),
+ * after the extension's trigger rules (lib/suggest/trigger.ts), on the
+ * record's context and the text typed so far. In a LaTeX editor the extension
+ * also makes the ghost LaTeX-safe (lib/suggest/latex-safe.ts); the writer here
+ * sees the model's text as written, paper bodies included. Records and data sets: scripts/writer-records.ts.
  * Prints one table row per file (abstracts and paper bodies side by side),
  * then per file its figures, ending with keystroke_saving and
  * suggestion_precision (with one file, the last two stdout lines).

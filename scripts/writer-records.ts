@@ -98,16 +98,16 @@ export async function readDataSet(set: DataSet): Promise<WriterRecord[]> {
 /**
  * What the model is given of one record: the context and the text typed so
  * far (`before`, which only grows while the record is typed), cut to the
- * tokens that fit. The extension sends up to MAX_PROMPT_CHARS and the engine
- * keeps the last tokens that fit the window, a start that moves with every
- * keystroke once a document outgrows the window, so every suggestion re-reads
- * the whole window (~0.25-0.9 s at one thread on our machine instead of a few
- * tokens; paper bodies with their context always outgrow it): a run would take
- * hours. Here the start moves `step` characters at a time (then on to the next
- * word), to the first such start whose text fits `budget` tokens, so the
- * engine reuses its KV cache between keystrokes. The model sees the same kind
- * of text, a little less of it (up to `step` characters fewer), never text the
- * extension would not send.
+ * tokens that fit. A start that moved with every keystroke once a record
+ * outgrows the window would make every suggestion re-read the whole window
+ * (~0.25-0.9 s at one thread on our machine instead of a few tokens; paper
+ * bodies with their context always outgrow it): a run would take hours. Here
+ * the start moves `step` characters at a time (then on to the next word), to
+ * the first such start whose text fits `budget` tokens, so the engine reuses
+ * its KV cache between keystrokes. The extension moves its start in steps of
+ * its own (lib/suggest/prompt-cut.ts, then the engine's fitPrompt strides),
+ * so the two starts differ: the model sees the same kind of text, up to `step`
+ * characters short of the window, never text the extension would not send.
  */
 export class PromptWindow {
   private start = 0;

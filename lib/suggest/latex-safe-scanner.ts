@@ -11,8 +11,10 @@
  * a command, `$…$`, `$$…$$`, `\(…\)`, `\[…\]`, `\begin{…}…\end{…}`), which of
  * them are math, which brace groups hold text inside math (`\text{…}`) or keys
  * (`\cite{…}`, `\label{…}`, `\url{…}`: left as written), comments, `\verb` and
- * verbatim environments (left as written).
+ * verbatim environments (left as written). The commands and environments it
+ * knows by name are in latex-vocabulary.ts.
  */
+import { ACCENTS, ALIGN_ENVS, KEY_COMMAND, MATH_ENVS, TEXT_COMMANDS, VERBATIM_ENVS, isLetter, isSpace } from './latex-vocabulary';
 
 type Group =
   | { kind: 'brace'; inserted: boolean; text: boolean; key: boolean; env?: 'begin' | 'end'; name: string }
@@ -30,33 +32,6 @@ type Group =
  */
 type Lexical = 'normal' | 'backslash' | 'command' | 'dollar' | 'comment' | 'verbStart' | 'verb' | 'verbatim';
 
-/** Environments whose body is math. */
-const MATH_ENVS = new Set(
-  ['equation', 'align', 'alignat', 'flalign', 'gather', 'multline', 'eqnarray', 'math', 'displaymath', 'dmath', 'darray']
-    .flatMap((name) => [name, `${name}*`]),
-);
-/** Environments where `&` separates cells: left bare there, escaped everywhere else. */
-const ALIGN_ENVS = new Set(
-  [
-    'tabular', 'tabularx', 'tabulary', 'longtable', 'supertabular', 'xtabular', 'tabu', 'array', 'subarray', 'align',
-    'alignat', 'flalign', 'eqnarray', 'aligned', 'alignedat', 'split', 'cases', 'dcases', 'rcases', 'matrix', 'pmatrix',
-    'bmatrix', 'Bmatrix', 'vmatrix', 'Vmatrix', 'smallmatrix', 'darray',
-  ].flatMap((name) => [name, `${name}*`]),
-);
-/** Environments whose body is read as written, up to `\end{name}`. */
-const VERBATIM_ENVS = new Set(['verbatim', 'verbatim*', 'Verbatim', 'Verbatim*', 'BVerbatim', 'LVerbatim', 'lstlisting', 'minted', 'comment']);
-/** Commands whose brace argument is text even inside math. */
-const TEXT_COMMANDS = new Set([
-  'text', 'textrm', 'textsf', 'texttt', 'textbf', 'textit', 'textsl', 'textsc', 'textup', 'textmd', 'textnormal', 'emph',
-  'mbox', 'hbox', 'fbox', 'intertext', 'shortintertext',
-]);
-/** Commands whose brace argument is a key, label, file name or URL: nothing in it is escaped (but `%`). */
-const KEY_COMMAND = /^(?:[A-Za-z]*(?:cite|ref)[A-Za-z]*|label|begin|end|input|include|includegraphics|usepackage|documentclass|bibliography|bibliographystyle|url|href|nocite)$/;
-/** Control symbols that take an argument (accents): `\'` alone at the end would eat what follows. */
-const ACCENTS = new Set(["'", '`', '^', '"', '~', '=', '.']);
-const isLetter = (ch: string) => /^[A-Za-z@]$/.test(ch);
-const isSpace = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
-
 export class LatexScanner {
   private stack: Group[] = [];
   private lexical: Lexical = 'normal';
@@ -66,9 +41,11 @@ export class LatexScanner {
   /** A command, accent, `_` or `^` wants an argument that has not come yet. */
   private awaitingArg = false;
   private verbDelimiter = '';
+  /** Whose `$` the pending one (lexical 'dollar') is: the math it opens is theirs to close. */
+  private dollarInserted = false;
   /** The end of a verbatim environment's body so far, to find its `\end{name}`. */
   private verbatimTail = '';
-  /** Characters of the current line so far are all whitespace, and the line before was blank too. */
+  /** Line ends since the last character that is not white space: 2 or more is a blank line (the paragraph ended). */
   private blankRun = 0;
   /** The model's text broke the structure (a `}` or `\end` that closes nothing it may close): no later point is safe. */
   private broken = false;
@@ -99,9 +76,9 @@ export class LatexScanner {
     );
   }
 
-  /** The caret is in math (for tests and callers that want to know). */
+  /** The caret is in math (for tests and callers that want to know); a `$` just read opens math whatever follows it. */
   get inMath(): boolean {
-    return this.mode() === 'math';
+    return this.mode() === 'math' || this.lexical === 'dollar';
   }
 
   private top(): Group | undefined {
@@ -132,7 +109,11 @@ export class LatexScanner {
   private step(ch: string): string {
     switch (this.lexical) {
       case 'comment':
-        if (ch === '\n') this.lexical = 'normal';
+        if (ch === '\n') {
+          this.lexical = 'normal';
+          // The comment's line had text, so this line end starts a line: an empty one after it ends the paragraph.
+          this.blankRun = 1;
+        }
         return ch;
       case 'verbStart':
         if (ch === '*' && this.verbDelimiter === '') {
@@ -212,11 +193,12 @@ export class LatexScanner {
       this.mismatch();
       return this.normal(ch);
     }
+    // The math was opened by whoever wrote its first `$`: the character after it only says which math.
     if (ch === '$') {
-      this.push({ kind: 'math', open: '$$', inserted: this.inserted });
+      this.push({ kind: 'math', open: '$$', inserted: this.dollarInserted });
       return ch;
     }
-    this.push({ kind: 'math', open: '$', inserted: this.inserted });
+    this.push({ kind: 'math', open: '$', inserted: this.dollarInserted });
     return this.normal(ch);
   }
 
@@ -284,6 +266,7 @@ export class LatexScanner {
       return ch;
     }
     this.lexical = 'dollar';
+    this.dollarInserted = this.inserted;
     return ch;
   }
 

@@ -44,6 +44,15 @@ describe('latexSafe: math', () => {
     expect(latexSafe('with weights $w', '_i + b_i ')).toBe('_i + b_i ');
   });
 
+  it('the caret right after the user\'s opening $: that math is the user\'s, so the model need not close it', () => {
+    expect(caretInMath('the cost $')).toBe(true);
+    expect(latexSafe('the cost $', 'x_1 + y ')).toBe('x_1 + y ');
+    expect(latexSafe('the cost $', 'x_1$ and 5% ')).toBe('x_1$ and 5\\% ');
+    // A $ the model writes is its own to close, whatever it turns out to be.
+    expect(latexSafe('the cost ', '$x_1 + y')).toBe('');
+    expect(latexSafe('the cost ', '$$x_1 + y')).toBe('');
+  });
+
   it('\\(…\\) and \\[…\\] are math; & in inline math is escaped, % in math too (it would comment out the closing)', () => {
     expect(latexSafe(PARA, 'uses \\(x_1\\) and \\[y_2\\] then a_b ')).toBe('uses \\(x_1\\) and \\[y_2\\] then a\\_b ');
     expect(latexSafe(PARA, 'has $10%$ and $a&b$ ')).toBe('has $10\\%$ and $a\\&b$ ');
@@ -73,6 +82,10 @@ describe('latexSafe: math', () => {
   it('math does not survive a blank line: a before-text that starts inside math is right again after the paragraph', () => {
     expect(caretInMath('a_1 + b$ is the sum.\n\nNext paragraph ')).toBe(false);
     expect(latexSafe('a_1 + b$ is the sum.\n\nNext paragraph ', 'with rate_1 ')).toBe('with rate\\_1 ');
+    // A comment line before the blank line does not hide it (TeX drops the comment with its line end).
+    expect(caretInMath('a_1 + b$ is the sum. % see above\n\nNext paragraph ')).toBe(false);
+    expect(caretInMath('a_1 + b$ is the sum.\n% see above\n\nNext paragraph ')).toBe(false);
+    expect(caretInMath('a_1 + b$ is the sum. % see above\nstill the same paragraph ')).toBe(true);
     // The model's own math across a blank line is an error.
     expect(latexSafe(PARA, 'so $x\n\ny$ ')).toBe('so ');
   });

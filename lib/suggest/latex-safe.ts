@@ -9,9 +9,12 @@
  * and every Generate run goes through this before it is shown:
  *  - `%`, `&`, `#` are escaped (`\%`, …) and `_` in text mode; `_` is left
  *    alone in math, `&` where it separates cells (tabular, align, …), and
- *    nothing is changed in comments, verbatim, or key arguments (`\cite{…}`,
- *    `\label{…}`, `\url{…}`, where `_` is part of the name); an escaped `\%`
- *    is already a control symbol and stays as it is;
+ *    nothing is changed in comments or verbatim, nor in key arguments
+ *    (`\cite{…}`, `\label{…}`, `\url{…}`, where `_` is part of the name) but
+ *    for `%`, which would comment out their closing brace; an escaped `\%` is
+ *    already a control symbol and stays as it is. In math `%`, `#` and a `&`
+ *    that separates no cells are escaped too: bare, they would comment out the
+ *    closing `$` or stop compilation;
  *  - the text is cut back to the last point where it may end: nothing it
  *    opened (inline or display math, a brace group, `[…]` of a command, an
  *    environment) still open, no command name or argument half written. While

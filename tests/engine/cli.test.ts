@@ -143,6 +143,14 @@ describe('eval CLI', () => {
     expect(r.stderr).toContain('line 2 has no "abstract" or "text" string');
   });
 
+  it('refuses a row with both "abstract" and "text", as the keystroke eval does (one reader for both metrics)', async () => {
+    const both = join(tmp, 'both.jsonl');
+    writeFileSync(both, `${JSON.stringify({ abstract: 'ok', text: 'also' })}\n`);
+    const r = await run('eval.ts', ['--data', both, '--model', TINY]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('line 1 has both "abstract" and "text"');
+  });
+
   it('scores a paper-body paragraph ("text") exactly as the same string given as an abstract', async () => {
     const para = 'In this section, we describe the training objective and the data used in all experiments.';
     const asText = join(tmp, 'body.jsonl');

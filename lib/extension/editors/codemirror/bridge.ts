@@ -23,7 +23,8 @@
  *     trusted user action (an `isTrusted` click on its Generate button, or the
  *     browser's keyboard command relayed by the background) does. It accepts a
  *     "context" reply only for the request id it just made, and an "ended"
- *     event only for its current generation, which it then merely cancels. A
+ *     or "drawn" event only for its current session, on which it merely
+ *     cancels the generation or turns its Generate control idle. A
  *     page that races a forged reply can only change the prompt to text of its
  *     own choosing, whose completion then goes back into the page.
  */
