@@ -85,7 +85,7 @@ def main() -> None:
         f"| ONNX fp32 (`onnx/model.onnx`, not shipped), through the engine | {fp32:.4f} |",
         f"| **ONNX int8 (`onnx/model_quantized.onnx`, shipped), through the engine** | **{int8:.4f}** |",
         f"| ONNX int8 (shipped), through transformers.js (native onnxruntime-node) on {host} | {int8_native:.4f} |",
-        f"| ONNX int8 with full-range weights (the earlier release, not shipped), through the engine | {full_range:.4f} |",
+        f"| the same weights as full-range int8 (how releases before the 7-bit weights were quantized; not shipped), through the engine | {full_range:.4f} |",
         f"| the same, through transformers.js on {host} | {full_range_native:.4f} |",
         "",
         f"int8 vs fp32: {100 * (int8 - fp32) / fp32:+.2f}% bits per byte. For scale: bz2 compresses these abstracts to about 1.9 bits per byte; "
@@ -203,16 +203,18 @@ def main() -> None:
         "",
     ]
     if tokens_seen:
-        lines.append(f"- Tokens seen: {tokens_seen / 1e6:.0f}M" + (f" in {seconds / 60:.1f} minutes" if seconds else "") +
+        # train_summary.json is the last run's; the runs before it are described in the checkpoint's `runs`
+        lines.append(f"- Last run: {tokens_seen / 1e6:.3g}M tokens" + (f" in {seconds / 60:.1f} minutes" if seconds else "") +
                      (f" on {summary.get('device')}" if summary.get("device") else "") + ".")
     for r in runs:
         lines.append(f"- {r}")
     if hist:
         best = summary.get("best_valid_loss", min(h["valid_loss"] for h in hist))
-        lines.append(f"- Validation loss (training monitor, 512 fixed windows) went from {hist[0]['valid_loss']} (step {hist[0]['step']}) to {best:.4f} nats/token.")
+        lines.append(f"- The last run's validation loss (training monitor, on its held-out set) went from {hist[0]['valid_loss']} "
+                     f"(step {hist[0]['step']}) to {best:.4f} nats/token at best.")
     lines += [
         "- AdamW (0.9, 0.95), weight decay 0.1, warmup then cosine decay over a wall-clock budget, bf16 autocast, "
-        "gradient clipping 1.0, random 512-token windows over abstracts joined by `<|endoftext|>`.",
+        "gradient clipping 1.0, random windows of the training context over the training texts joined by `<|endoftext|>`.",
         "",
         "## License notes",
         "",

@@ -71,5 +71,6 @@ def test_card_section_reads_before_and_after_from_the_pipeline_files(tmp_path):
                            {"step": 200, "valid_loss": 2.5, "valid_bpb": 1.6, "valid_abs_bpb": 0.86}]}
     text = "\n".join(bodies_section(stage, tmp_path / "stats.json", summary))
     assert "| 150 body paragraphs from 1 held-out repositories" in text and "| 1.3700 | **1.1800** |" in text
+    assert "the LaTeX of 10 papers" in text and "9 repositories train, 1 held out" in text
     assert "| the first 300 validation abstracts | 0.8500 | **0.8600** |" in text
     assert "1.8 bits per byte at step 100 -> 1.6 at step 200" in text and "35% of prose paragraphs" in text
