@@ -108,11 +108,11 @@ export function runTimes(run: any, source: string): string {
 
 const fmt0 = (x: number) => x.toFixed(0);
 
-/** README: decode speed, ratios and first-token latency in Chromium on the bundled model. */
-export function readmeSpeed(speed: any): string {
+/** README: the machine, decode speed, ratios and first-token latency in Chromium on the bundled model. */
+export function readmeSpeed(speed: any, source: string): string {
   const one = oursRow(speed, 1);
   const two = oursRow(speed, 2);
-  return `greedy, it wrote ${fmt0(one.decode_tokens_per_s)} tokens/s on one thread and ${fmt0(two.decode_tokens_per_s)} on two in Chromium (${one.decode_vs_transformersjs}× and ${two.decode_vs_transformersjs}× transformers.js on the same model for the benchmark's first prompt, ${one.decode_varied_vs_transformersjs}× and ${two.decode_varied_vs_transformersjs}× over eight varied prompts); first words came ${fmt0(one.ttft_ms_16)} ms after the request for a short prompt and ${fmt0(one.ttft_ms_256_continued)} ms when continuing a text it had just completed (one thread; \`bench/results/latest.json\`, ${speed.date.slice(0, 10)}, ${speed.quick ? 'a quick run' : 'a full run'})`;
+  return `On the ${speed.machine.cores}-core test machine (${speed.machine.cpu}, shared with other work), greedy, it wrote ${fmt0(one.decode_tokens_per_s)} tokens/s on one thread and ${fmt0(two.decode_tokens_per_s)} on two in Chromium (${one.decode_vs_transformersjs}× and ${two.decode_vs_transformersjs}× transformers.js on the same model for the benchmark's first prompt, ${one.decode_varied_vs_transformersjs}× and ${two.decode_varied_vs_transformersjs}× over eight varied prompts); first words came ${fmt0(one.ttft_ms_16)} ms after the request for a short prompt and ${fmt0(one.ttft_ms_256_continued)} ms when continuing a text it had just completed (one thread; \`${source}\`, ${speed.date.slice(0, 10)}, ${speed.quick ? 'a quick run' : 'a full run'})`;
 }
 
 /** README: the shipped model's and draft table's sizes, as the bench read them. */
@@ -127,9 +127,9 @@ export function readmeDraft(speed: any): string {
 }
 
 /** README: Firefox against Chromium on one thread, and how long loading took. */
-export function readmeFirefox(ff: any): string {
+export function readmeFirefox(ff: any, source: string): string {
   const { f, ratio } = firefoxSummary(ff);
-  return `${ratio}× Chrome's one-thread decode speed, measured side by side (\`bench/results/firefox-latest.json\`, ${ff.date.slice(0, 10)}); loading took ${fmt0(f.cold)} ms there`;
+  return `${ratio}× Chrome's one-thread decode speed, measured side by side (\`${source}\`, ${ff.date.slice(0, 10)}); loading took ${fmt0(f.cold)} ms there`;
 }
 
 /** README: the model card's headline bits per byte (written by model_creation/ship.sh with `npm run eval`). */
