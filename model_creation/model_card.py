@@ -63,10 +63,12 @@ def main() -> None:
     hist = summary.get("history", [])
     tokens_seen = summary.get("tokens_seen", meta.get("tokens_seen"))
     seconds = summary.get("seconds")
+    bodies = bodies_section(stage, Path(args.mix_stats), summary)
+    trained_on = "machine-learning paper abstracts" + (", then trained further on the LaTeX of paper bodies" if bodies else "")
     lines = [
         "# abstract-gpt: the default model of Abstract Autocomplete",
         "",
-        "A GPT-2-architecture language model trained from scratch on machine-learning paper abstracts, "
+        f"A GPT-2-architecture language model trained from scratch on {trained_on}, "
         "shipped int8-quantized inside the extension so completion works offline from the first install.",
         "Made by `model_creation/` (see its README); every number below was written by that pipeline.",
         "",
@@ -94,16 +96,10 @@ def main() -> None:
         "Bits per byte = total negative log-likelihood in bits / UTF-8 bytes, each abstract scored after an "
         "`<|endoftext|>` token, with sliding windows beyond the context; independent of the tokenizer.",
         "",
+        *bodies,  # the paper-body run's before/after, when this export comes from it
         "## Samples (torch checkpoint; greedy, then temperature 0.8 / top-p 0.9)",
         "",
     ]
-    bodies = bodies_section(stage, Path(args.mix_stats), summary)
-    if bodies:  # after the abstracts' results, before the samples
-        lines[2] = ("A GPT-2-architecture language model trained from scratch on machine-learning paper abstracts, then trained "
-                    "further on the LaTeX of paper bodies, shipped int8-quantized inside the extension so completion works "
-                    "offline from the first install.")
-        at = next(i for i, l in enumerate(lines) if l.startswith("## Samples"))
-        lines[at:at] = bodies
     for s in ev["samples"]:
         flat = {k: " ".join(s[k].split("\n")) for k in ("prompt", "greedy", "sampled")}  # a line break would end the list item
         lines += [f"- **{flat['prompt']}**", f"  - greedy: {flat['prompt']}{flat['greedy']}", f"  - sampled: {flat['prompt']}{flat['sampled']}"]
