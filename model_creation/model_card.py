@@ -146,14 +146,17 @@ def main() -> None:
     if draft_path.exists():
         ds = json.loads(draft_path.read_text())
         rp = ds["replay"]
+        # KEEP_DRAFT=1 keeps the table of the model shipped before; after new training that is another model's habits
+        whose = "the model shipped before this one" if ds.get("table_kept") else "this model"
         lines += [
             "## Draft table (speculative decoding)",
             "",
             f"- `draft-ngrams.bin` ({ds['bytes'] / 1e6:.2f} MB, built by `model_creation/make_draft_table.py`): for contexts of 1-4 tokens, "
-            "the next token this model most often chose in its own greedy continuations of "
+            f"the next token {whose} most often chose in its own greedy continuations of "
             f"{ds['train_prefixes']:,} training-abstract beginnings ({ds['generated_tokens'] / 1e6:.2f}M tokens with the beginnings); "
             f"{sum(ds['entries'].values()):,} entries: contexts seen at least {ds['min_count']} times whose top token has probability at least {ds['min_prob']}, "
-            "less those the one-token-shorter context predicts alike.",
+            "less those the one-token-shorter context predicts alike."
+            + (" Kept from that model (`KEEP_DRAFT=1`); the replay below measures how well it drafts for this one." if ds.get("table_kept") else ""),
             "- The engine drafts from it when prompt lookup finds nothing, and checks every draft in one forward run, "
             "so it changes how fast text comes, not which text (up to int8 rounding).",
             f"- Replayed on the model's greedy continuations of {ds['valid_prefixes']} validation beginnings (never used to build it), "

@@ -58,6 +58,20 @@ def test_the_card_states_the_measured_numbers_and_the_last_run_as_the_last_run(t
     assert "4.966 bytes per token on the first 300 validation abstracts" in card
 
 
+def test_a_kept_draft_table_is_called_the_previous_models(tmp_path):
+    f = pipeline_files(tmp_path)
+    replay = {k: {"forward_runs": 80, "decode_tokens": 100, "drafted": 10, "acceptance": 0.4}
+              for k in ("none", "prompt_lookup", "prompt_lookup_then_table")}
+    stats = {"bytes": 2.34e6, "train_prefixes": 12000, "generated_tokens": 1.42e6, "entries": {"1": 10, "2": 5},
+             "min_count": 2, "min_prob": 0.2, "valid_prefixes": 256, "replay": replay}
+    (f["stage"] / "draft_stats.json").write_text(json.dumps(stats))
+    assert "the next token this model most often chose" in write_card(f, tmp_path / "none.json")
+    (f["stage"] / "draft_stats.json").write_text(json.dumps({**stats, "table_kept": True}))
+    card = write_card(f, tmp_path / "none.json")
+    assert "the next token the model shipped before this one most often chose" in card
+    assert "Kept from that model (`KEEP_DRAFT=1`)" in card
+
+
 def test_a_paper_body_export_gets_its_section_and_says_so_up_front(tmp_path):
     f = pipeline_files(tmp_path)
     for name, bpb in [("bodies_before", 1.37), ("bodies_int8", 1.2973), ("abstracts_before", 0.8516)]:
