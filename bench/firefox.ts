@@ -15,7 +15,7 @@
  * `bench:firefox` region is rendered from it by `npm run bench:report`).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { launch, ROOT, TEST_EXTENSION_DIR } from '../e2e/harness';
@@ -26,7 +26,7 @@ import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options'
 import { makePlan } from './lib/prompts';
 import { loadAverage, writeResult } from './lib/results';
 import { bestRound } from './lib/rounds';
-import { CACHE } from './plan';
+import { CACHE, ensureBuild } from './plan';
 
 const EXT = join(CACHE, 'ext-firefox');
 const EXT_CHROMIUM = join(CACHE, 'ext-firefox-cmp-chromium');
@@ -35,11 +35,9 @@ const summary = (r: any) => `cold ${r.cold_start_ms} ms, ttft16 ${r.ttft_ms_16} 
 
 /** Builds what is missing and stages both extension copies with the benchmark page and plan; returns the model's config. */
 async function stage(opts: BenchOptions, log: (line: string) => void) {
-  for (const [dir, script] of [[FIREFOX_TEST_EXTENSION_DIR, 'build:test:firefox'], [TEST_EXTENSION_DIR, 'build:test']]) {
-    if (!opts.rebuild && existsSync(join(dir, 'manifest.json'))) continue;
-    log(`building ${dir} (npm run ${script})`);
-    execFileSync('npm', ['run', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  // A build made before the model was retrained would measure the old model (plan.ts checks the same).
+  ensureBuild(FIREFOX_TEST_EXTENSION_DIR, 'build:test:firefox', opts, log);
+  ensureBuild(TEST_EXTENSION_DIR, 'build:test', opts, log);
   const modelDir = join(FIREFOX_TEST_EXTENSION_DIR, 'models/abstract-gpt');
   const plan = JSON.stringify(makePlan(modelDir, opts.runs));
   mkdirSync(CACHE, { recursive: true });

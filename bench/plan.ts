@@ -71,11 +71,15 @@ function packedSize(dir: string) {
   };
 }
 
+/** Builds `dir` with `npm run SCRIPT` when it is missing, asked for (--rebuild), or ships another model than public/. */
+export function ensureBuild(dir: string, script: string, opts: BenchOptions, log: (s: string) => void): void {
+  if (!opts.rebuild && existsSync(join(dir, 'manifest.json')) && !modelStale(dir)) return;
+  log(`building ${relative(ROOT, dir)} (npm run ${script})`);
+  sh('npm', ['run', script]);
+}
+
 function ensureBuilds(opts: BenchOptions, log: (s: string) => void) {
-  if (opts.rebuild || !existsSync(join(TEST_EXTENSION_DIR, 'manifest.json')) || modelStale(TEST_EXTENSION_DIR)) {
-    log('building the test extension (npm run build:test)');
-    sh('npm', ['run', 'build:test']);
-  }
+  ensureBuild(TEST_EXTENSION_DIR, 'build:test', opts, log);
   // The production build (what users install), built into bench/cache so .output/ is left alone.
   const prodOut = join(CACHE, 'prod-build');
   const prodDir = join(prodOut, 'chrome-mv3');
