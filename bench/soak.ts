@@ -22,6 +22,7 @@ function soakRounds(opts: BenchOptions, argv = process.argv.slice(2)): number {
 
 export async function runBenchSoak(opts: BenchOptions, log: (line: string) => void = makeLog('soak')) {
   const rounds = soakRounds(opts);
+  const killAtRound = Math.floor(rounds / 2);
   const h = await launch(SOAK_LAUNCH);
   let report;
   try {
@@ -29,7 +30,7 @@ export async function runBenchSoak(opts: BenchOptions, log: (line: string) => vo
       const { settings } = await chrome.storage.sync.get('settings');
       await chrome.storage.sync.set({ settings: { ...(settings ?? {}), maxNewTokens, stopAtSentenceEnd: false } });
     }, MAX_NEW_TOKENS);
-    report = await runSoak(h, { rounds, killAtRound: Math.floor(rounds / 2), baselineAfter: 10, log });
+    report = await runSoak(h, { rounds, killAtRound, baselineAfter: 10, log });
     h.assertNoExternalRequests();
   } finally {
     await h.close();
@@ -40,6 +41,7 @@ export async function runBenchSoak(opts: BenchOptions, log: (line: string) => vo
     date: new Date().toISOString(),
     quick: opts.quick,
     rounds,
+    kill_at_round: killAtRound,
     max_new_tokens: MAX_NEW_TOKENS,
     machine: machineInfo(),
     ...report,

@@ -71,7 +71,7 @@ export function soakTable(s: any, source: string): string {
   const mib = (b: number) => (b / 2 ** 20).toFixed(1);
   const outcomes = Object.entries<number>(s.outcomes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
   return [
-    `Generated from \`${source}\` (${s.date}): ${s.rounds} rounds, ${s.max_new_tokens} new tokens per generation, worker killed at round ${Math.floor(s.rounds / 2)}; load average at the end ${load(s.machine.load_average_at_end)}.`,
+    `Generated from \`${source}\` (${s.date}): ${s.rounds} rounds, ${s.max_new_tokens} new tokens per generation, worker killed at round ${s.kill_at_round ?? Math.floor(s.rounds / 2) /* files from before it was recorded: halfway */}; load average at the end ${load(s.machine.load_average_at_end)}.`,
     '',
     '| generations | jobs that never ended | user texts changed | offscreen MiB after 10 generations | offscreen MiB at the end | growth (bar ≤ 10 %) | wall s | result |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
