@@ -9,10 +9,9 @@ import { CHROMIUM_PATH, launch } from '../e2e/harness';
 import { serveTjs } from './lib/tjs-server';
 import type { BenchOptions } from './lib/options';
 import type { Row } from './lib/report';
-import { pick, THREADS, type RunnerName } from './lib/rounds';
+import { pick, RUNNERS, THREADS } from './lib/rounds';
 import { sh, type BenchPlan } from './plan';
 
-const RUNNERS: RunnerName[] = ['ours', 'raw', 'transformersjs'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const summary = (r: any) =>

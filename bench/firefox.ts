@@ -15,17 +15,19 @@
  * `bench:firefox` region is rendered from it by `npm run bench:report`).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
 import { launch, ROOT, TEST_EXTENSION_DIR } from '../e2e/harness';
 import { FIREFOX_PATH, FIREFOX_TEST_EXTENSION_DIR, launchFirefox, waitFor } from '../e2e/firefox/harness';
 import { addBenchPage } from './lib/bench-page';
+import { firefoxTable } from './lib/doc-tables';
 import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
-import { makePrompts } from './lib/prompts';
-import { writeResult } from './lib/results';
+import { makePlan } from './lib/prompts';
+import { loadAverage, writeResult } from './lib/results';
+import { bestRound } from './lib/rounds';
+import { CACHE, ensureBuild } from './plan';
 
-const CACHE = join(ROOT, 'bench', 'cache');
 const EXT = join(CACHE, 'ext-firefox');
 const EXT_CHROMIUM = join(CACHE, 'ext-firefox-cmp-chromium');
 const BENCH_PAGE = `bench.html?${new URLSearchParams({ runner: 'ours', threads: '1', model: 'models/abstract-gpt/', plan: 'bench-plan.json' })}`;
@@ -33,13 +35,11 @@ const summary = (r: any) => `cold ${r.cold_start_ms} ms, ttft16 ${r.ttft_ms_16} 
 
 /** Builds what is missing and stages both extension copies with the benchmark page and plan; returns the model's config. */
 async function stage(opts: BenchOptions, log: (line: string) => void) {
-  for (const [dir, script] of [[FIREFOX_TEST_EXTENSION_DIR, 'build:test:firefox'], [TEST_EXTENSION_DIR, 'build:test']]) {
-    if (!opts.rebuild && existsSync(join(dir, 'manifest.json'))) continue;
-    log(`building ${dir} (npm run ${script})`);
-    execFileSync('npm', ['run', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  // A build made before the model was retrained would measure the old model (plan.ts checks the same).
+  ensureBuild(FIREFOX_TEST_EXTENSION_DIR, 'build:test:firefox', opts, log);
+  ensureBuild(TEST_EXTENSION_DIR, 'build:test', opts, log);
   const modelDir = join(FIREFOX_TEST_EXTENSION_DIR, 'models/abstract-gpt');
-  const plan = JSON.stringify({ ...makePrompts(modelDir), newTokens: 64, ttftRuns: opts.runs, decodeRuns: opts.runs });
+  const plan = JSON.stringify(makePlan(modelDir, opts.runs));
   mkdirSync(CACHE, { recursive: true });
   for (const [from, to] of [[FIREFOX_TEST_EXTENSION_DIR, EXT], [TEST_EXTENSION_DIR, EXT_CHROMIUM]]) {
     rmSync(to, { recursive: true, force: true });
@@ -82,32 +82,20 @@ export async function runFirefox(opts: BenchOptions, log: (line: string) => void
     }
     log(`  ${summary(chromiumResults.at(-1))}`);
   }
-  const max = (key: string, rs: any[]) => Math.max(...rs.map((r) => Number(r[key])));
-  const min = (key: string, rs: any[]) => Math.min(...rs.map((r) => Number(r[key])));
-  const bestRow = (rs: any[]) => ({
-    decode_tokens_per_s: max('decode_tokens_per_s', rs),
-    decode_tokens_per_s_varied: max('decode_tokens_per_s_varied', rs),
-    ttft_ms_16: min('ttft_ms_16', rs),
-    ttft_ms_256: min('ttft_ms_256', rs),
-    cold_start_ms: min('cold_start_ms', rs),
-    cross_origin_isolated: rs.every((r) => r.cross_origin_isolated === true),
-  });
   const out = {
     date: new Date().toISOString(),
     quick: opts.quick,
     firefox: firefoxVersion,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadAverage() },
     model: { layers: cfg.n_layer, d: cfg.n_embd, vocab: cfg.vocab_size, ctx: cfg.n_positions },
     runs: opts.runs,
     rounds: opts.rounds,
-    best: bestRow(results),
+    best: bestRound(results),
     all: results,
-    chromium_1_thread_same_run: { best: bestRow(chromiumResults), all: chromiumResults },
+    chromium_1_thread_same_run: { best: bestRound(chromiumResults), all: chromiumResults },
   };
   const file = writeResult('firefox', out);
-  const ff = out.best;
-  const ch = out.chromium_1_thread_same_run.best;
-  console.log(`\nFirefox, 1 thread: ${ff.decode_tokens_per_s} tok/s (${ff.decode_tokens_per_s_varied} varied), ${(ff.decode_tokens_per_s / ch.decode_tokens_per_s).toFixed(2)}× Chromium's ${ch.decode_tokens_per_s} on one thread in the same run\n→ ${file}`);
+  console.log(`\n${firefoxTable(out, relative(ROOT, file))}`);
   return out;
 }
 

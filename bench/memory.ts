@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { serveTjs, TJS_ORT } from './lib/tjs-server';
 import { launch, ROOT, TEST_EXTENSION_DIR } from '../e2e/harness';
-import { makePrompts } from './lib/prompts';
+import { makePlan } from './lib/prompts';
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
@@ -29,7 +29,7 @@ const MODEL = join(TEST_EXTENSION_DIR, 'models/abstract-gpt');
 const TMP = join(ROOT, 'bench', 'cache', 'memory');
 if (!existsSync(join(TEST_EXTENSION_DIR, 'manifest.json'))) throw new Error('no test build: run `npm run build:test` first');
 
-const plan = { ...makePrompts(MODEL), newTokens: 64, ttftRuns: RUNS, decodeRuns: RUNS };
+const plan = makePlan(MODEL, RUNS);
 const EXT = join(TMP, 'ext');
 const WWW = join(TMP, 'www');
 rmSync(TMP, { recursive: true, force: true });

@@ -4,30 +4,15 @@
  * (the native ceiling). One process per configuration (bench/node-runner.ts):
  * ORT fixes its thread count per process.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../e2e/harness';
 import { summary } from './chromium';
+import { runResultChild } from './lib/child';
 import type { BenchOptions } from './lib/options';
 import type { Row } from './lib/report';
-import { pick, THREADS, type RunnerName } from './lib/rounds';
+import { pick, RUNNERS, THREADS } from './lib/rounds';
 import { CACHE, type BenchPlan } from './plan';
-
-const RUNNERS: RunnerName[] = ['ours', 'raw', 'transformersjs'];
-
-function nodeRun(runner: string, threads: number, dir: string, planFile: string): Promise<any> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/node-runner.ts'), runner, String(threads), dir, planFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code === 0 && line) ok(JSON.parse(line.slice(7)));
-      else fail(new Error(`node ${runner} ${threads} exited ${code}: ${out.slice(-500)}`));
-    });
-  });
-}
 
 export async function runNode(plan: BenchPlan, opts: BenchOptions, log: (s: string) => void): Promise<Row[]> {
   const rows: Row[] = [];
@@ -38,7 +23,7 @@ export async function runNode(plan: BenchPlan, opts: BenchOptions, log: (s: stri
       for (const threads of THREADS) {
         for (const runner of RUNNERS) {
           log(`node ${m.key} ${runner} ${threads} thread(s), round ${round + 1}/${opts.rounds}`);
-          const r = await nodeRun(runner, threads, m.dir, planFile);
+          const r = await runResultChild(join(ROOT, 'bench/node-runner.ts'), [runner, String(threads), m.dir, planFile], `node ${runner} ${threads}`);
           rows.push({ env: 'node', model: m.key, runner, threads, ...pick(r) });
           log(summary(r));
         }

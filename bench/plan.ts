@@ -14,7 +14,7 @@ import { ROOT, TEST_EXTENSION_DIR } from '../e2e/harness';
 import { addBenchPage, ESBUILD_PAGE } from './lib/bench-page';
 import type { Plan } from './lib/measure';
 import type { BenchOptions } from './lib/options';
-import { makePrompts } from './lib/prompts';
+import { makePlan } from './lib/prompts';
 
 export const CACHE = join(ROOT, 'bench', 'cache');
 const PY = '/usr/bin/python3';
@@ -71,11 +71,15 @@ function packedSize(dir: string) {
   };
 }
 
+/** Builds `dir` with `npm run SCRIPT` when it is missing, asked for (--rebuild), or ships another model than public/. */
+export function ensureBuild(dir: string, script: string, opts: BenchOptions, log: (s: string) => void): void {
+  if (!opts.rebuild && existsSync(join(dir, 'manifest.json')) && !modelStale(dir)) return;
+  log(`building ${relative(ROOT, dir)} (npm run ${script})`);
+  sh('npm', ['run', script]);
+}
+
 function ensureBuilds(opts: BenchOptions, log: (s: string) => void) {
-  if (opts.rebuild || !existsSync(join(TEST_EXTENSION_DIR, 'manifest.json')) || modelStale(TEST_EXTENSION_DIR)) {
-    log('building the test extension (npm run build:test)');
-    sh('npm', ['run', 'build:test']);
-  }
+  ensureBuild(TEST_EXTENSION_DIR, 'build:test', opts, log);
   // The production build (what users install), built into bench/cache so .output/ is left alone.
   const prodOut = join(CACHE, 'prod-build');
   const prodDir = join(prodOut, 'chrome-mv3');
@@ -122,7 +126,7 @@ export async function planBench(opts: BenchOptions, log: (s: string) => void): P
   log(`packed extension ${(packed.packed_bytes / 2 ** 20).toFixed(2)} MiB (${packed.dir}); ort wasm once: ${packed.ort_wasm_shipped_once} (${packed.wasm_files.join(', ')})`);
   const models = chooseModels(opts, log);
   const plans = new Map<string, Plan>();
-  for (const m of models) plans.set(m.key, { ...makePrompts(m.dir), newTokens: 64, ttftRuns: opts.runs, decodeRuns: opts.runs });
+  for (const m of models) plans.set(m.key, makePlan(m.dir, opts.runs));
 
   const extDir = join(CACHE, 'ext');
   const wwwDir = join(CACHE, 'www');

@@ -61,6 +61,12 @@ describe('renderDoc', () => {
     expect(out).toContain('| 1 (1) | 1548 | 649 | 114 | 50.6 | 74.5 |');
   });
 
+  it('cites the results file it rendered from, in the README sentences too', () => {
+    const out = renderDoc('<!-- bench:readme-speed:start bench/results/2026-12-01T06-04-48-quick.json --><!-- bench:readme-speed:end -->');
+    expect(out).toContain('(one thread; `bench/results/2026-12-01T06-04-48-quick.json`, 2026-12-01, a quick run)');
+    expect(out).not.toContain('latest.json');
+  });
+
   it('refuses an unknown region and a missing results file with a message that says what to do', () => {
     expect(() => renderDoc('<!-- bench:nonsense:start --><!-- bench:nonsense:end -->', 'X.md')).toThrow(/X\.md: unknown generated region bench:nonsense/);
     expect(() => renderDoc('<!-- bench:typing:start bench/results/none.json --><!-- bench:typing:end -->')).toThrow(/bench\/results\/none\.json is missing: run `npm run bench`/);

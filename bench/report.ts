@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from './lib/doc-tables';
+import { renderMarkdown } from './lib/report';
 import { isMain } from './lib/options';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +33,7 @@ const SPEED = 'bench/results/latest.json';
 const FIREFOX = 'bench/results/firefox-latest.json';
 
 export const RENDERERS: Record<string, Renderer> = {
-  speed: { source: SPEED, render: t.speedTable },
+  speed: { source: SPEED, render: renderMarkdown },
   firefox: { source: FIREFOX, render: t.firefoxTable },
   'typing-cost': { source: 'bench/results/typing-cost-latest.json', render: t.typingCostTable },
   typing: { source: 'bench/results/typing-latest.json', render: t.typingTable },

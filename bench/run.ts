@@ -16,11 +16,11 @@
  * the phase timings go to bench/results/run-latest.json (saved after every
  * phase, `complete: false` until the last one).
  */
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { runChromium } from './chromium';
 import { runFirefox } from './firefox';
 import { makeLog, parseOptions } from './lib/options';
-import { writeResult } from './lib/results';
+import { loadAverage, writeResult } from './lib/results';
 import { writeSpeedResult } from './lib/speed-result';
 import { runNode } from './node';
 import { planBench } from './plan';
@@ -37,8 +37,7 @@ const failures: string[] = [];
 const startedAt = new Date().toISOString();
 /** Saved after every phase, so an interrupted run still says where its time went. */
 function saveRecord(complete: boolean) {
-  const loadAverage = loadavg().map((x) => Math.round(x * 100) / 100);
-  const record = { date: startedAt, quick: opts.quick, runs: opts.runs, rounds: opts.rounds, complete, wall_s: Math.round((performance.now() - started) / 1000), phases, failures, cores: cpus().length, load_average_at_end: loadAverage };
+  const record = { date: startedAt, quick: opts.quick, runs: opts.runs, rounds: opts.rounds, complete, wall_s: Math.round((performance.now() - started) / 1000), phases, failures, cores: cpus().length, load_average_at_end: loadAverage() };
   writeResult('run', record);
   return record;
 }

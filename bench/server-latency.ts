@@ -9,20 +9,19 @@
  * inline settings, the request aborted when the cut decides) and a full
  * Generate completion (Backend.complete: the prompts' whole continuations, 7 to 10 tokens).
  *   tsx bench/server-latency.ts [--quick] [--delay-ms 10]
- * Prints a table; writes bench/results/server-latency-<date>.json. From another
- * script: `await runServerLatency({ quick })` returns the same result object.
+ * Prints a table; writes bench/results/server-latency-<date>.json and
+ * server-latency-latest.json. From another script: `await runServerLatency({ quick })`
+ * returns the same result object.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
 import { createServerBackend } from '../lib/backends/create';
 import { greedy } from '../lib/backends/greedy';
 import type { Backend } from '../lib/backends/types';
 import { FAKE_MODELS, startFake, type Fake, type FakeKind } from '../tests/fakes/fake-server';
+import { isMain } from './lib/options';
 import { percentile } from './lib/percentile';
+import { loadAverage, writeResult } from './lib/results';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KINDS: FakeKind[] = ['ollama', 'llama.cpp', 'openai'];
 /** Prompts whose fake continuations the cut stops at different points (tests/fakes/continuations.ts). */
 const PROMPTS = ['We propose a', 'The results show', 'We report results on five '];
@@ -91,12 +90,8 @@ async function measure(kind: FakeKind, delayMs: number, rounds: number): Promise
 export async function runServerLatency({ quick = false, delayMs = 10 }: { quick?: boolean; delayMs?: number } = {}) {
   const rows: ServerLatencyRow[] = [];
   for (const kind of KINDS) rows.push(await measure(kind, delayMs, quick ? 5 : 30));
-  const result = { date: new Date().toISOString(), quick, cpus: cpus().length, loadavg: loadavg().map(round), results: rows };
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `server-latency-${result.date.replace(/:/g, '-').replace(/\..*/, '')}${quick ? '-quick' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return { ...result, file };
+  const result = { date: new Date().toISOString(), quick, cpus: cpus().length, loadavg: loadAverage(), results: rows };
+  return { ...result, file: writeResult('server-latency', result) };
 }
 
 export function renderServerLatency(rows: ServerLatencyRow[]): string {
@@ -110,7 +105,7 @@ export function renderServerLatency(rows: ServerLatencyRow[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (isMain(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--delay-ms');
   const delayMs = at >= 0 ? Number(args[at + 1]) : 10;

@@ -5,11 +5,12 @@
  *   tsx bench/soak.ts [--quick] [--soak-rounds N]
  * `npm run bench` runs it after the typing runs (250 rounds; --quick: 100).
  */
-import { cpus, loadavg } from 'node:os';
-import { launch } from '../e2e/harness';
+import { relative } from 'node:path';
+import { launch, ROOT } from '../e2e/harness';
 import { runSoak, SOAK_LAUNCH } from '../e2e/soak';
+import { soakTable } from './lib/doc-tables';
 import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
-import { writeResult } from './lib/results';
+import { machineInfo, writeResult } from './lib/results';
 
 const MAX_NEW_TOKENS = 16;
 
@@ -21,6 +22,7 @@ function soakRounds(opts: BenchOptions, argv = process.argv.slice(2)): number {
 
 export async function runBenchSoak(opts: BenchOptions, log: (line: string) => void = makeLog('soak')) {
   const rounds = soakRounds(opts);
+  const killAtRound = Math.floor(rounds / 2);
   const h = await launch(SOAK_LAUNCH);
   let report;
   try {
@@ -28,7 +30,7 @@ export async function runBenchSoak(opts: BenchOptions, log: (line: string) => vo
       const { settings } = await chrome.storage.sync.get('settings');
       await chrome.storage.sync.set({ settings: { ...(settings ?? {}), maxNewTokens, stopAtSentenceEnd: false } });
     }, MAX_NEW_TOKENS);
-    report = await runSoak(h, { rounds, killAtRound: Math.floor(rounds / 2), baselineAfter: 10, log });
+    report = await runSoak(h, { rounds, killAtRound, baselineAfter: 10, log });
     h.assertNoExternalRequests();
   } finally {
     await h.close();
@@ -39,29 +41,15 @@ export async function runBenchSoak(opts: BenchOptions, log: (line: string) => vo
     date: new Date().toISOString(),
     quick: opts.quick,
     rounds,
+    kill_at_round: killAtRound,
     max_new_tokens: MAX_NEW_TOKENS,
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: machineInfo(),
     ...report,
     pass: ok,
   };
   const file = writeResult('soak', result);
 
-  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-  const table: Array<[string, string]> = [
-    ['generations', String(report.generations)],
-    ...Object.entries(report.outcomes).sort().map(([k, v]): [string, string] => [`  ${k}`, String(v)]),
-    ['jobs that never ended', String(report.stuck.length)],
-    ['user texts changed', String(report.damagedTexts.length)],
-    ['offscreen memory after 10', mib(report.baselineBytes)],
-    [`offscreen memory after ${report.generations}`, mib(report.finalBytes)],
-    ['growth (bar ≤ 10%)', `${(report.growth * 100).toFixed(1)}%`],
-    ['wall time', `${report.seconds.toFixed(0)} s`],
-    ['result', ok ? 'PASS' : 'FAIL'],
-  ];
-  const width = Math.max(...table.map(([k]) => k.length));
-  console.log(`\nSoak: ${rounds} rounds (three tabs + the popup, cancels, supersedes, a killed worker)`);
-  for (const [k, v] of table) console.log(`${k.padEnd(width)}  ${v}`);
-  console.log(`→ ${file}`);
+  console.log(`\nSoak: three tabs + the popup, cancels, supersedes, a killed worker\n${soakTable(result, relative(ROOT, file))}`);
   return result;
 }
 

@@ -9,31 +9,29 @@
  *   tsx bench/typing-cost.ts [--quick]     (one child process per thread count: ORT fixes threads per process)
  *   tsx bench/typing-cost.ts --child N     (one measurement, prints RESULT {json})
  */
-import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from '../lib/engine/index';
 import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
 import { suggest } from '../lib/suggest/suggester';
-import { TEXT } from './lib/prompts';
+import { runResultChild } from './lib/child';
+import { typingCostTable } from './lib/doc-tables';
+import { FIRST_ABSTRACT } from './lib/prompts';
 import { percentile } from './lib/percentile';
 import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
-import { writeResult } from './lib/results';
+import { machineInfo, writeResult } from './lib/results';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODEL_DIR = join(ROOT, 'public/models/abstract-gpt');
 const THREADS = [1, 2];
-/** The first abstract of the benchmark text (written for the benchmark, not from the corpus); --quick types its first 300 characters. */
-const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
 /** Typing starts after the 6th word, like the simulated writer. */
-const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length + 1;
+const START = FIRST_ABSTRACT.split(' ').slice(0, 5).join(' ').length + 1;
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function child(threads: number, quick: boolean) {
   const engine = await loadEngine(MODEL_DIR, { threads });
-  const text = quick ? ABSTRACT.slice(0, 300) : ABSTRACT;
+  const text = quick ? FIRST_ABSTRACT.slice(0, 300) : FIRST_ABSTRACT;
   const ghost: number[] = [];
   const all: number[] = [];
   let shown = 0;
@@ -65,38 +63,21 @@ async function child(threads: number, quick: boolean) {
   };
 }
 
-function runChild(threads: number, quick: boolean): Promise<any> {
-  return new Promise((ok, fail) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', String(threads), ...(quick ? ['--quick'] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (d) => (out += d));
-    proc.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code === 0 && line) ok(JSON.parse(line.slice(7)));
-      else fail(new Error(`typing-cost child (${threads} threads) exited ${code}: ${out.slice(-500)}`));
-    });
-  });
-}
-
 export async function runTypingCost(opts: BenchOptions, log: (line: string) => void = makeLog('typing-cost')) {
   const rows = [];
   for (const threads of THREADS) {
     log(`${threads} thread(s)`);
-    rows.push(await runChild(threads, opts.quick));
+    rows.push(await runResultChild(fileURLToPath(import.meta.url), ['--child', String(threads), ...(opts.quick ? ['--quick'] : [])], `typing-cost child (${threads} threads)`));
   }
   const result = {
     date: new Date().toISOString(),
     quick: opts.quick,
     settings: { minConfidence: DEFAULT_INLINE_SETTINGS.minConfidence, maxWords: DEFAULT_INLINE_SETTINGS.maxWords, candidates: DEFAULT_INLINE_SETTINGS.candidates },
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: machineInfo(),
     results: rows,
   };
   const file = writeResult('typing-cost', result);
-  console.log(`\nTyping cost in Node (suggest() before each of ${rows[0].keystrokes} keystrokes, bundled model, default inline settings)`);
-  console.log('| threads | ghost p50 ms | ghost p95 ms | ghost + alternatives p50 ms | ghost + alternatives p95 ms | ghosts shown |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) console.log(`| ${r.threads_used} | ${r.ghost_p50_ms} | ${r.ghost_p95_ms} | ${r.with_alternatives_p50_ms} | ${r.with_alternatives_p95_ms} | ${r.ghosts_shown} |`);
-  console.log(`→ ${file}`);
+  console.log(`\nTyping cost in Node (suggest() before each keystroke, bundled model, default inline settings)\n${typingCostTable(result, relative(ROOT, file))}`);
   return result;
 }
 

@@ -20,29 +20,29 @@
  *   tsx bench/typing.ts [--quick]      (prerequisite: npm run build:test)
  */
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { relative } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launch, type Harness } from '../e2e/harness';
+import { launch, ROOT, type Harness } from '../e2e/harness';
 import { setInlineSettings } from '../e2e/inline-helpers';
 import { overleafLaunchOptions, startOverleafServer } from '../e2e/overleaf-server';
 import { DEFAULT_INLINE_SETTINGS } from '../lib/suggest/inline-settings';
-import { TEXT } from './lib/prompts';
+import { typingTable } from './lib/doc-tables';
+import { FIRST_ABSTRACT } from './lib/prompts';
 import { typingDelays } from './lib/typist';
 import { percentile } from './lib/percentile';
 import { isMain, makeLog, parseOptions, type BenchOptions } from './lib/options';
-import { writeResult } from './lib/results';
+import { machineInfo, writeResult } from './lib/results';
 import { breakdown, summarize, type Mark } from './lib/trace-breakdown';
 import { TRACE_ATTRIBUTE, TRACE_GLOBAL } from '../lib/extension/trace';
 
 const THREADS = [1, 2];
 const CHARS_PER_S = 6;
 const SEED = 11;
-const ABSTRACT = TEXT.slice(0, TEXT.indexOf(' Deep neural networks'));
 /** The first five words are already in the editor; typing starts with the sixth, like the simulated writer. */
-const START = ABSTRACT.split(' ').slice(0, 5).join(' ').length;
+const START = FIRST_ABSTRACT.split(' ').slice(0, 5).join(' ').length;
 /** What is typed, with the typist's delays: the rest of the abstract, or its next 200 characters with --quick. */
 function script(quick: boolean) {
-  const typed = ABSTRACT.slice(START, quick ? START + 200 : undefined);
+  const typed = FIRST_ABSTRACT.slice(START, quick ? START + 200 : undefined);
   const delays = typingDelays(typed, { charsPerSecond: CHARS_PER_S, seed: SEED });
   /** Pauses long enough to trigger a request (the last character needs no pause: the run waits after it). */
   const triggering = delays.slice(0, -1).filter((d) => d > DEFAULT_INLINE_SETTINGS.pauseMs).length;
@@ -197,7 +197,7 @@ export async function runTyping(opts: BenchOptions, log: (line: string) => void 
   const rows = [];
   try {
     await setInlineSettings(h, { ...DEFAULT_INLINE_SETTINGS, enabled: true });
-    const url = server.projectUrl({ cm: 'new', variant: 'plain', text: ABSTRACT.slice(0, START) });
+    const url = server.projectUrl({ cm: 'new', variant: 'plain', text: FIRST_ABSTRACT.slice(0, START) });
     for (const threads of THREADS) {
       log(`${threads} thread(s): ${sc.typed.length} characters at ${CHARS_PER_S}/s`);
       rows.push(await run(h, url, threads, sc));
@@ -213,15 +213,11 @@ export async function runTyping(opts: BenchOptions, log: (line: string) => void 
     chars_per_s: CHARS_PER_S,
     typist: { seed: SEED, delay_p50_ms: round(percentile(sc.delays, 0.5)), delay_p95_ms: round(percentile(sc.delays, 0.95)) },
     settings: DEFAULT_INLINE_SETTINGS,
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: machineInfo(),
     results: rows,
   };
   const file = writeResult('typing', result);
-  console.log(`\nTyping in Chromium (Overleaf-like editor, ${CHARS_PER_S} characters/s on average, seed ${SEED}, default inline settings)`);
-  console.log('| threads (used) | characters | pauses > trigger | ghosts shown | pause-to-ghost p50 ms | pause-to-ghost p95 ms | offscreen CPU ms / 100 chars |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) console.log(`| ${r.threads} (${r.threads_used}) | ${r.characters} | ${r.pauses_over_trigger} | ${r.ghosts_shown} | ${r.pause_to_ghost_p50_ms} | ${r.pause_to_ghost_p95_ms} | ${r.offscreen_cpu_ms_per_100_chars} |`);
-  console.log(`→ ${file}`);
+  console.log(`\nTyping in Chromium (Overleaf-like editor, default inline settings)\n${typingTable(result, relative(ROOT, file))}`);
   return result;
 }
 

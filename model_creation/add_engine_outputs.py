@@ -3,7 +3,7 @@ new_key_values.{i}.key/.value and the input num_logits_to_keep (replacing the ea
 last_logits output where a file has it).
 
 export.py adds them to every new export (see add_new_kv_outputs and add_logits_to_keep_input in
-aacomplete/export_onnx.py for why); this updates a model exported before that, without
+aacomplete/engine_outputs.py for why); this updates a model exported before that, without
 re-exporting or re-quantizing: outputs, one input and the Slice in front of the LM head are
 added, so weights and the other outputs stay as they were.
 
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import onnx  # noqa: E402
 
-from aacomplete.export_onnx import add_logits_to_keep_input, add_new_kv_outputs  # noqa: E402
+from aacomplete.engine_outputs import add_logits_to_keep_input, add_new_kv_outputs  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -182,6 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         "min_prob": args.min_prob,
         "chain_min": args.chain_min,
         "prune_tolerance": args.prune_tolerance,
+        # the card must not call a kept table (made from the weights shipped before) this model's
+        "table_kept": bool(args.keep_table),
         "valid_prefixes": len(vp),
         "replay": {
             "none": replay(vp, vg, lambda h, m: []),

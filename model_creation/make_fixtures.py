@@ -25,7 +25,8 @@ import onnx  # noqa: E402
 import torch  # noqa: E402
 
 from aacomplete.bpe import ByteLevelBPE  # noqa: E402
-from aacomplete.export_onnx import load_checkpoint, remove_logits_to_keep_input  # noqa: E402
+from aacomplete.engine_outputs import remove_logits_to_keep_input  # noqa: E402
+from aacomplete.export_onnx import load_checkpoint  # noqa: E402
 from aacomplete.hf_layout import write_model_dir  # noqa: E402
 from aacomplete.model import GPT, GPTConfig  # noqa: E402
 from aacomplete.reference_data import prompt_reference  # noqa: E402

@@ -63,10 +63,12 @@ def main() -> None:
     hist = summary.get("history", [])
     tokens_seen = summary.get("tokens_seen", meta.get("tokens_seen"))
     seconds = summary.get("seconds")
+    bodies = bodies_section(stage, Path(args.mix_stats), summary)
+    trained_on = "machine-learning paper abstracts" + (", then trained further on the LaTeX of paper bodies" if bodies else "")
     lines = [
         "# abstract-gpt: the default model of Abstract Autocomplete",
         "",
-        "A GPT-2-architecture language model trained from scratch on machine-learning paper abstracts, "
+        f"A GPT-2-architecture language model trained from scratch on {trained_on}, "
         "shipped int8-quantized inside the extension so completion works offline from the first install.",
         "Made by `model_creation/` (see its README); every number below was written by that pipeline.",
         "",
@@ -85,7 +87,7 @@ def main() -> None:
         f"| ONNX fp32 (`onnx/model.onnx`, not shipped), through the engine | {fp32:.4f} |",
         f"| **ONNX int8 (`onnx/model_quantized.onnx`, shipped), through the engine** | **{int8:.4f}** |",
         f"| ONNX int8 (shipped), through transformers.js (native onnxruntime-node) on {host} | {int8_native:.4f} |",
-        f"| ONNX int8 with full-range weights (the earlier release, not shipped), through the engine | {full_range:.4f} |",
+        f"| the same weights as full-range int8 (how releases before the 7-bit weights were quantized; not shipped), through the engine | {full_range:.4f} |",
         f"| the same, through transformers.js on {host} | {full_range_native:.4f} |",
         "",
         f"int8 vs fp32: {100 * (int8 - fp32) / fp32:+.2f}% bits per byte. For scale: bz2 compresses these abstracts to about 1.9 bits per byte; "
@@ -94,16 +96,10 @@ def main() -> None:
         "Bits per byte = total negative log-likelihood in bits / UTF-8 bytes, each abstract scored after an "
         "`<|endoftext|>` token, with sliding windows beyond the context; independent of the tokenizer.",
         "",
+        *bodies,  # the paper-body run's before/after, when this export comes from it
         "## Samples (torch checkpoint; greedy, then temperature 0.8 / top-p 0.9)",
         "",
     ]
-    bodies = bodies_section(stage, Path(args.mix_stats), summary)
-    if bodies:  # after the abstracts' results, before the samples
-        lines[2] = ("A GPT-2-architecture language model trained from scratch on machine-learning paper abstracts, then trained "
-                    "further on the LaTeX of paper bodies, shipped int8-quantized inside the extension so completion works "
-                    "offline from the first install.")
-        at = next(i for i, l in enumerate(lines) if l.startswith("## Samples"))
-        lines[at:at] = bodies
     for s in ev["samples"]:
         flat = {k: " ".join(s[k].split("\n")) for k in ("prompt", "greedy", "sampled")}  # a line break would end the list item
         lines += [f"- **{flat['prompt']}**", f"  - greedy: {flat['prompt']}{flat['greedy']}", f"  - sampled: {flat['prompt']}{flat['sampled']}"]
@@ -150,14 +146,17 @@ def main() -> None:
     if draft_path.exists():
         ds = json.loads(draft_path.read_text())
         rp = ds["replay"]
+        # KEEP_DRAFT=1 keeps the table of the model shipped before; after new training that is another model's habits
+        whose = "the model shipped before this one" if ds.get("table_kept") else "this model"
         lines += [
             "## Draft table (speculative decoding)",
             "",
             f"- `draft-ngrams.bin` ({ds['bytes'] / 1e6:.2f} MB, built by `model_creation/make_draft_table.py`): for contexts of 1-4 tokens, "
-            "the next token this model most often chose in its own greedy continuations of "
+            f"the next token {whose} most often chose in its own greedy continuations of "
             f"{ds['train_prefixes']:,} training-abstract beginnings ({ds['generated_tokens'] / 1e6:.2f}M tokens with the beginnings); "
             f"{sum(ds['entries'].values()):,} entries: contexts seen at least {ds['min_count']} times whose top token has probability at least {ds['min_prob']}, "
-            "less those the one-token-shorter context predicts alike.",
+            "less those the one-token-shorter context predicts alike."
+            + (" Kept from that model (`KEEP_DRAFT=1`); the replay below measures how well it drafts for this one." if ds.get("table_kept") else ""),
             "- The engine drafts from it when prompt lookup finds nothing, and checks every draft in one forward run, "
             "so it changes how fast text comes, not which text (up to int8 rounding).",
             f"- Replayed on the model's greedy continuations of {ds['valid_prefixes']} validation beginnings (never used to build it), "
@@ -203,16 +202,18 @@ def main() -> None:
         "",
     ]
     if tokens_seen:
-        lines.append(f"- Tokens seen: {tokens_seen / 1e6:.0f}M" + (f" in {seconds / 60:.1f} minutes" if seconds else "") +
+        # train_summary.json is the last run's; the runs before it are described in the checkpoint's `runs`
+        lines.append(f"- Last run: {tokens_seen / 1e6:.3g}M tokens" + (f" in {seconds / 60:.1f} minutes" if seconds else "") +
                      (f" on {summary.get('device')}" if summary.get("device") else "") + ".")
     for r in runs:
         lines.append(f"- {r}")
     if hist:
         best = summary.get("best_valid_loss", min(h["valid_loss"] for h in hist))
-        lines.append(f"- Validation loss (training monitor, 512 fixed windows) went from {hist[0]['valid_loss']} (step {hist[0]['step']}) to {best:.4f} nats/token.")
+        lines.append(f"- The last run's validation loss (training monitor, on its held-out set) went from {hist[0]['valid_loss']} "
+                     f"(step {hist[0]['step']}) to {best:.4f} nats/token at best.")
     lines += [
         "- AdamW (0.9, 0.95), weight decay 0.1, warmup then cosine decay over a wall-clock budget, bf16 autocast, "
-        "gradient clipping 1.0, random 512-token windows over abstracts joined by `<|endoftext|>`.",
+        "gradient clipping 1.0, random windows of the training context over the training texts joined by `<|endoftext|>`.",
         "",
         "## License notes",
         "",

@@ -10,6 +10,8 @@ Writes under WORK (default model_creation/work/mix):
   stats.json                   what was kept, and the measurements behind the choices
 """
 import argparse
+import hashlib
+import heapq
 import json
 import os
 import random
@@ -20,12 +22,47 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aacomplete.data import DEFAULT_DATA_DIR, is_validation, read_corpus  # noqa: E402
+from aacomplete.data import DEFAULT_DATA_DIR, is_validation, read_corpus, title_key  # noqa: E402
 from aacomplete.latex_bodies import cap_text, is_validation_repo, prose_breaks_per_kword, read_papers, unwrap, wrapped_fraction  # noqa: E402
 
 from tokenize_corpus import _encode, _init  # noqa: E402  (the same worker: texts joined by <|endoftext|>)
 
 HERE = Path(__file__).resolve().parent
+
+
+def _rank(title: str, seed: int) -> int:
+    """A paper's place in the sampling order: a salted hash of its title, unrelated to the corpus order
+    and to the validation split's own hash."""
+    return int(hashlib.sha1(f"{seed}:{title_key(title)}".encode("utf-8")).hexdigest()[:16], 16)
+
+
+def sample_abstracts(records, train_chars: float, n_valid: int, seed: int) -> dict:
+    """One pass over the corpus: the training abstracts first in hash order until they hold train_chars
+    characters, and the first n_valid validation abstracts in hash order.
+
+    The corpus comes file by file, one source after another, so taking abstracts as they come would
+    favour the first sources; the hash order is a random order fixed in advance, so both samples spread
+    evenly over every source without knowing the corpus size first. Heaps keep the best-ranked so far:
+    only about train_chars of text is held at a time.
+    """
+    train: list[tuple[int, str]] = []  # (-rank, abstract): the worst-ranked kept one on top
+    valid: list[tuple[int, str]] = []
+    chars = seen = 0
+    for rec in records:
+        item = (-_rank(rec["title"], seed), rec["abstract"])
+        if is_validation(rec["title"]):
+            heapq.heappush(valid, item)
+            if len(valid) > n_valid:
+                heapq.heappop(valid)
+            continue
+        seen += 1
+        heapq.heappush(train, item)
+        chars += len(rec["abstract"])
+        # drop the worst-ranked while the others still reach the budget
+        while train and chars - len(train[0][1]) >= train_chars:
+            chars -= len(heapq.heappop(train)[1])
+    in_order = lambda heap: [text for _, text in sorted(heap, reverse=True)]  # noqa: E731
+    return {"train": in_order(train), "valid": in_order(valid), "train_chars": chars, "train_seen": seen}
 
 
 def encode(texts, tokenizer, procs, dst: Path) -> dict:
@@ -46,7 +83,8 @@ def main() -> None:
     ap.add_argument("--work", default=str(HERE / "work" / "mix"))
     ap.add_argument("--tokenizer", default=str(HERE / "checkpoints" / "abstract-gpt" / "tokenizer.json"))
     ap.add_argument("--cap", type=int, default=150_000, help="max characters of one repository in training")
-    ap.add_argument("--abstract-share", type=float, default=0.3, help="share of abstract bytes in the training mix")
+    ap.add_argument("--abstract-share", type=float, default=0.4,
+                    help="share of abstract characters in the training mix (the shipped model: 0.4)")
     ap.add_argument("--valid-abstracts", type=int, default=400)
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
@@ -76,23 +114,13 @@ def main() -> None:
     stats["body_chars"] = {"train_uncapped": sum(map(len, texts["train"])), "train_capped": sum(map(len, body_train)),
                            "valid": sum(map(len, texts["valid"]))}
 
-    rng = random.Random(args.seed)
     want = stats["body_chars"]["train_capped"] * args.abstract_share / (1 - args.abstract_share)
-    # sample evenly over every source file (the corpus is read file by file): measure it first
-    total = sum(len(r["abstract"]) for r in read_corpus(args.data_dir) if not is_validation(r["title"]))
-    p_keep = min(1.0, want / max(total, 1))
-    abs_train, abs_valid, got, n_valid = [], [], 0, 0
-    for rec in read_corpus(args.data_dir):
-        if is_validation(rec["title"]):
-            n_valid += 1
-            if n_valid % 5 == 0 and len(abs_valid) < args.valid_abstracts:  # every 5th: all sources
-                abs_valid.append(rec["abstract"])
-        elif rng.random() < p_keep:
-            abs_train.append(rec["abstract"])
-            got += len(rec["abstract"])
+    sample = sample_abstracts(read_corpus(args.data_dir), want, args.valid_abstracts, args.seed)
+    abs_train, abs_valid = sample["train"], sample["valid"]
     mix = body_train + abs_train
-    rng.shuffle(mix)
-    stats["abstracts"] = {"train": len(abs_train), "train_chars": got, "valid": len(abs_valid)}
+    random.Random(args.seed).shuffle(mix)
+    stats["abstracts"] = {"train": len(abs_train), "train_chars": sample["train_chars"],
+                          "train_seen": sample["train_seen"], "valid": len(abs_valid)}
     stats["train"] = encode(mix, args.tokenizer, args.procs, work / "data" / "train.bin")
     stats["valid"] = encode(texts["valid"], args.tokenizer, args.procs, work / "data" / "valid.bin")
     stats["valid_abs"] = encode(abs_valid, args.tokenizer, args.procs, work / "data" / "valid_abs.bin")

@@ -14,6 +14,8 @@
 # SKIP_EXPORT=1 reuses the staged export; DRAFT_ONLY=1 only rebuilds the draft table and model card.
 # KEEP_DRAFT=1 keeps the shipped draft-ngrams.bin (it is made from the checkpoint in torch, so a
 # re-quantization of the same checkpoint cannot change it; ~12 min saved) and only redoes its replay check.
+# With a newly trained checkpoint the kept table is the previous model's: the card says so, and the replay
+# check measures how well it still drafts.
 # BODY_EVAL (default work/eval/bodies_valid.jsonl, from make_body_eval.py): held-out paper-body paragraphs,
 # scored through the engine when the file exists; BEFORE_MODEL=DIR (a copy of the model shipped before this
 # run) adds its scores on the same paragraphs and abstracts, for the card's before/after table.

@@ -141,12 +141,19 @@ def main() -> None:
     extra = {name: (np.memmap(work / "data" / f"{name}.bin", dtype=np.uint16, mode="r"),
                     json.loads((work / "data" / f"{name}.stats.json").read_text())) for name in args.extra_valid}
 
-    def extra_bpb() -> dict:
-        out = {}
+    def held_out() -> tuple[float, dict]:
+        """The loss on valid.bin (what picks the best checkpoint), and bits per byte there and on each --extra-valid set."""
+        def bpb(loss: float, stats: dict | None) -> float | None:
+            return round(loss / math.log(2) * stats["tokens"] / stats["bytes"], 4) if stats else None
+
+        vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
+        scores = {"valid_loss": round(vl, 4), "valid_bpb": bpb(vl, valid_stats)}
         for name, (data, st) in extra.items():
-            loss = evaluate(model, data, ctx, device, autocast, n_windows=args.eval_windows)
-            out[f"{name}_bpb"] = round(loss / math.log(2) * st["tokens"] / st["bytes"], 4)
-        return out
+            scores[f"{name}_bpb"] = bpb(evaluate(model, data, ctx, device, autocast, n_windows=args.eval_windows), st)
+        return vl, scores
+
+    def meta() -> dict:
+        return {"history": history, "tokens_seen": seen, "tokenizer": str(tokenizer_src)}
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -162,10 +169,7 @@ def main() -> None:
 
     step_model = torch.compile(model) if args.compile else model
     if args.resume or args.init_from:  # where we start from, for the before/after comparison
-        vl0 = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
-        bpb0 = vl0 / math.log(2) * valid_stats["tokens"] / valid_stats["bytes"] if valid_stats else None
-        print(json.dumps({"step": 0, "valid_loss": round(vl0, 4), "valid_bpb": round(bpb0, 4) if bpb0 else None, **extra_bpb()}),
-              file=sys.stderr)
+        print(json.dumps({"step": 0, **held_out()[1]}), file=sys.stderr)
     rng = np.random.default_rng(args.seed)
     tokens_per_step = args.batch_size * ctx * args.grad_accum
     budget_steps = args.max_tokens / tokens_per_step
@@ -199,24 +203,22 @@ def main() -> None:
         step += 1
         seen += tokens_per_step
         if step % args.eval_every == 0:
-            vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
-            bpb = vl / math.log(2) * valid_stats["tokens"] / valid_stats["bytes"] if valid_stats else None
+            vl, scores = held_out()
             history.append({"step": step, "tokens": seen, "seconds": round(time.time() - t0, 1), "train_loss": round(loss.item(), 4),
-                            "valid_loss": round(vl, 4), "valid_bpb": round(bpb, 4) if bpb else None, "lr": lr, **extra_bpb()})
+                            "lr": lr, **scores})
             print("\n" + json.dumps(history[-1]), file=sys.stderr)
             if args.save_every_eval:
-                save_checkpoint(out / "steps" / f"{step:06d}", cfg, model, {"history": history, "tokens_seen": seen,
-                                                                          "tokenizer": str(tokenizer_src)})
+                save_checkpoint(out / "steps" / f"{step:06d}", cfg, model, meta())
             if vl < best:
                 best = vl
-                save_checkpoint(out, cfg, model, {"history": history, "tokens_seen": seen, "tokenizer": str(tokenizer_src)})
+                save_checkpoint(out, cfg, model, meta())
         dt = time.time() - t0
         bar_n = step if budget_steps != float("inf") else int(dt)
         bar.update(bar_n - bar.n, loss=round(loss.item(), 3), tok_s=int(seen / max(dt, 1e-9)), lr=f"{lr:.2e}")
     bar.close()
     vl = evaluate(model, valid, ctx, device, autocast, n_windows=args.eval_windows)
     if vl < best:
-        save_checkpoint(out, cfg, model, {"history": history, "tokens_seen": seen, "tokenizer": str(tokenizer_src)})
+        save_checkpoint(out, cfg, model, meta())
     # keep the tokenizer beside the weights so export never pairs them wrongly
     (out / "tokenizer.json").write_bytes(Path(tokenizer_src).read_bytes())
     summary = {"steps": step, "tokens_seen": seen, "seconds": round(time.time() - t0, 1), "best_valid_loss": min(best, vl),

@@ -3,40 +3,25 @@
  * bench writes (bench/report.ts puts them between the markers). Each renderer
  * takes a parsed results file and returns Markdown; nothing here measures.
  */
-import { renderMarkdown } from './report';
+import { bestRound } from './rounds';
 
-const minOf = (rs: any[], k: string) => Math.min(...rs.map((r) => Number(r[k])));
-const maxOf = (rs: any[], k: string) => Math.max(...rs.map((r) => Number(r[k])));
 /** ", `--quick`" or ", full"; nothing for files written before the bench recorded it. */
 const runKind = (r: { quick?: boolean }) => (r.quick === true ? ', `--quick`' : r.quick === false ? ', full' : '');
 const load = (l: number[] | undefined) => (l ? l.map((x) => x.toFixed(1)).join(' ') : 'not recorded');
 /** The speed table's `ours` row for a thread count in Chromium on the bundled model. */
 export const oursRow = (speed: any, threads: number) => speed.results.find((r: any) => r.env === 'chromium' && r.model === 'bundled' && r.runner === 'ours' && r.threads === threads);
 
-export function speedTable(speed: any, source: string): string {
-  return renderMarkdown(speed, source);
-}
-
-/** Firefox against Chromium on one thread, best of the rounds of one run (older files kept only the per-round values). */
+/** Firefox against Chromium on one thread, the best of the rounds of one run (from every round's values: older files kept only decode speeds in the Chromium side's `best`). */
 export function firefoxSummary(ff: any) {
-  const chromium = ff.chromium_1_thread_same_run.all as any[];
-  const firefox = ff.all as any[];
-  const row = (rs: any[]) => ({
-    isolated: rs.every((r) => r.cross_origin_isolated === true) ? 'yes' : 'no',
-    cold: minOf(rs, 'cold_start_ms'),
-    ttft16: minOf(rs, 'ttft_ms_16'),
-    ttft256: minOf(rs, 'ttft_ms_256'),
-    decode: maxOf(rs, 'decode_tokens_per_s'),
-    varied: maxOf(rs, 'decode_tokens_per_s_varied'),
-  });
-  const f = row(firefox);
-  const c = row(chromium);
-  return { f, c, ratio: (f.decode / c.decode).toFixed(2), ratioVaried: (f.varied / c.varied).toFixed(2) };
+  const f = bestRound(ff.all);
+  const c = bestRound(ff.chromium_1_thread_same_run.all);
+  return { f, c, ratio: (f.decode_tokens_per_s / c.decode_tokens_per_s).toFixed(2), ratioVaried: (f.decode_tokens_per_s_varied / c.decode_tokens_per_s_varied).toFixed(2) };
 }
 
 export function firefoxTable(ff: any, source: string): string {
   const { f, c, ratio, ratioVaried } = firefoxSummary(ff);
-  const line = (env: string, model: string, r: typeof f) => `| ${env} | ${model} | ours | 1 | ${r.isolated} | ${r.cold} | ${r.ttft16} | ${r.ttft256} | ${r.decode} | ${r.varied} |`;
+  const line = (env: string, model: string, r: any) =>
+    `| ${env} | ${model} | ours | 1 | ${r.cross_origin_isolated ? 'yes' : 'no'} | ${r.cold_start_ms} | ${r.ttft_ms_16} | ${r.ttft_ms_256} | ${r.decode_tokens_per_s} | ${r.decode_tokens_per_s_varied} |`;
   return [
     `Generated from \`${source}\` (${ff.date}${runKind(ff)}): ${ff.firefox}, ${ff.runs} timed runs per median, best of ${ff.rounds} round(s); ${ff.machine.cpus} cores (load ${load(ff.machine.loadavg)}).`,
     '',
@@ -45,7 +30,7 @@ export function firefoxTable(ff: any, source: string): string {
     line('firefox', `bundled (${ff.model.layers} layers, d${ff.model.d})`, f),
     line('chromium (same run, extension tab)', 'bundled', c),
     '',
-    `Firefox decode: **${f.decode} tokens/s, single thread** — ${ratio}× Chromium's ${c.decode} tok/s on one thread in the same run (${ratioVaried}× over the varied prompts: ${f.varied} vs ${c.varied}).`,
+    `Firefox decode: **${f.decode_tokens_per_s} tokens/s, single thread** — ${ratio}× Chromium's ${c.decode_tokens_per_s} tok/s on one thread in the same run (${ratioVaried}× over the varied prompts: ${f.decode_tokens_per_s_varied} vs ${c.decode_tokens_per_s_varied}).`,
   ].join('\n');
 }
 
@@ -103,7 +88,7 @@ export function soakTable(s: any, source: string): string {
   const mib = (b: number) => (b / 2 ** 20).toFixed(1);
   const outcomes = Object.entries<number>(s.outcomes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
   return [
-    `Generated from \`${source}\` (${s.date}): ${s.rounds} rounds, ${s.max_new_tokens} new tokens per generation, worker killed at round ${Math.floor(s.rounds / 2)}; load average at the end ${load(s.machine.load_average_at_end)}.`,
+    `Generated from \`${source}\` (${s.date}): ${s.rounds} rounds, ${s.max_new_tokens} new tokens per generation, worker killed at round ${s.kill_at_round ?? Math.floor(s.rounds / 2) /* files from before it was recorded: halfway */}; load average at the end ${load(s.machine.load_average_at_end)}.`,
     '',
     '| generations | jobs that never ended | user texts changed | offscreen MiB after 10 generations | offscreen MiB at the end | growth (bar ≤ 10 %) | wall s | result |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -125,11 +110,11 @@ export function runTimes(run: any, source: string): string {
 
 const fmt0 = (x: number) => x.toFixed(0);
 
-/** README: decode speed, ratios and first-token latency in Chromium on the bundled model. */
-export function readmeSpeed(speed: any): string {
+/** README: the machine, decode speed, ratios and first-token latency in Chromium on the bundled model. */
+export function readmeSpeed(speed: any, source: string): string {
   const one = oursRow(speed, 1);
   const two = oursRow(speed, 2);
-  return `greedy, it wrote ${fmt0(one.decode_tokens_per_s)} tokens/s on one thread and ${fmt0(two.decode_tokens_per_s)} on two in Chromium (${one.decode_vs_transformersjs}× and ${two.decode_vs_transformersjs}× transformers.js on the same model for the benchmark's first prompt, ${one.decode_varied_vs_transformersjs}× and ${two.decode_varied_vs_transformersjs}× over eight varied prompts); first words came ${fmt0(one.ttft_ms_16)} ms after the request for a short prompt and ${fmt0(one.ttft_ms_256_continued)} ms when continuing a text it had just completed (one thread; \`bench/results/latest.json\`, ${speed.date.slice(0, 10)}, ${speed.quick ? 'a quick run' : 'a full run'})`;
+  return `On the ${speed.machine.cores}-core test machine (${speed.machine.cpu}, shared with other work), greedy, it wrote ${fmt0(one.decode_tokens_per_s)} tokens/s on one thread and ${fmt0(two.decode_tokens_per_s)} on two in Chromium (${one.decode_vs_transformersjs}× and ${two.decode_vs_transformersjs}× transformers.js on the same model for the benchmark's first prompt, ${one.decode_varied_vs_transformersjs}× and ${two.decode_varied_vs_transformersjs}× over eight varied prompts); first words came ${fmt0(one.ttft_ms_16)} ms after the request for a short prompt and ${fmt0(one.ttft_ms_256_continued)} ms when continuing a text it had just completed (one thread; \`${source}\`, ${speed.date.slice(0, 10)}, ${speed.quick ? 'a quick run' : 'a full run'})`;
 }
 
 /** README: the shipped model's and draft table's sizes, as the bench read them. */
@@ -144,9 +129,9 @@ export function readmeDraft(speed: any): string {
 }
 
 /** README: Firefox against Chromium on one thread, and how long loading took. */
-export function readmeFirefox(ff: any): string {
+export function readmeFirefox(ff: any, source: string): string {
   const { f, ratio } = firefoxSummary(ff);
-  return `${ratio}× Chrome's one-thread decode speed, measured side by side (\`bench/results/firefox-latest.json\`, ${ff.date.slice(0, 10)}); loading took ${fmt0(f.cold)} ms there`;
+  return `${ratio}× Chrome's one-thread decode speed, measured side by side (\`${source}\`, ${ff.date.slice(0, 10)}); loading took ${fmt0(f.cold_start_ms)} ms there`;
 }
 
 /** README: the model card's headline bits per byte (written by model_creation/ship.sh with `npm run eval`). */

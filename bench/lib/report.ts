@@ -87,7 +87,7 @@ export function renderTable(result: any): string {
   return lines.join('\n');
 }
 
-export function renderMarkdown(result: any, source = 'bench/results/latest.json'): string {
+export function renderMarkdown(result: any, source: string): string {
   const out: string[] = [];
   out.push(`Generated from \`${source}\`, written by \`npm run bench${result.quick ? ' -- --quick' : ''}\` on ${result.date} (${result.runs} timed runs per median, best of ${result.rounds} interleaved rounds; ${result.wall_s} s). Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memory_gb} GB, Node ${result.machine.node}, Chromium ${result.machine.chromium}; ${result.machine.note}.`, '');
   for (const [key, m] of Object.entries<any>(result.models)) out.push(`- model \`${key}\`: ${m.n_layer} layers, d${m.n_embd}, ${m.n_head} heads, vocab ${m.vocab_size}, ctx ${m.n_positions}, int8 ONNX ${(m.onnx_bytes / 1e6).toFixed(1)} MB${m.note ? ` (${m.note})` : ''}`);

@@ -5,18 +5,17 @@
  * Chromium/Node speed table keeps its historical names: `<date>.json` and
  * `latest.json`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../e2e/harness';
+import { fileURLToPath } from 'node:url';
 
-export const RESULTS_DIR = join(ROOT, 'bench', 'results');
+// Not e2e/harness's ROOT: a phase without a browser (server-latency) should not load playwright to save a file.
+const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 
-export type ResultKind = 'speed' | 'typing-cost' | 'typing' | 'soak' | 'firefox' | 'run';
+export type ResultKind = 'speed' | 'typing-cost' | 'typing' | 'soak' | 'firefox' | 'run' | 'server-latency';
 
 const prefix = (kind: ResultKind) => (kind === 'speed' ? '' : `${kind}-`);
-
-/** The file name of a kind's latest result. */
-export const latestName = (kind: ResultKind) => `${prefix(kind)}latest.json`;
 
 /** Writes the dated file and the kind's latest file; returns the dated file's path. */
 export function writeResult(kind: ResultKind, result: { date: string; quick?: boolean; [field: string]: unknown }): string {
@@ -25,11 +24,12 @@ export function writeResult(kind: ResultKind, result: { date: string; quick?: bo
   const file = join(RESULTS_DIR, `${prefix(kind)}${stamp}${result.quick ? '-quick' : ''}.json`);
   const text = JSON.stringify(result, null, 2) + '\n';
   writeFileSync(file, text);
-  writeFileSync(join(RESULTS_DIR, latestName(kind)), text);
+  writeFileSync(join(RESULTS_DIR, `${prefix(kind)}latest.json`), text);
   return file;
 }
 
-/** Reads a committed result file by its name under bench/results/. */
-export function readResult(name: string): any {
-  return JSON.parse(readFileSync(join(RESULTS_DIR, name), 'utf8'));
-}
+/** The 1/5/15-minute load average, recorded in every result: the machine's cores are shared, so it says how disturbed a run was. */
+export const loadAverage = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** The machine a result was measured on, with the load average at the end of the run. */
+export const machineInfo = () => ({ cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, load_average_at_end: loadAverage() });

@@ -3,6 +3,7 @@ import type { Row } from './report';
 
 export const THREADS = [1, 2];
 export type RunnerName = 'ours' | 'raw' | 'transformersjs';
+export const RUNNERS: RunnerName[] = ['ours', 'raw', 'transformersjs'];
 
 /** A runner's result as a row's fields (without the page's own bookkeeping). */
 export function pick(r: any) {
@@ -31,4 +32,18 @@ export function bestOf(all: Row[]): Row[] {
     delete best.samples;
     return best as Row;
   });
+}
+
+/** The best of one configuration's rounds where no table row is made (bench/firefox.ts): lowest times, highest tokens/s; isolated only if every round was. */
+export function bestRound(rounds: any[]) {
+  const min = (k: string) => Math.min(...rounds.map((r) => Number(r[k])));
+  const max = (k: string) => Math.max(...rounds.map((r) => Number(r[k])));
+  return {
+    decode_tokens_per_s: max('decode_tokens_per_s'),
+    decode_tokens_per_s_varied: max('decode_tokens_per_s_varied'),
+    ttft_ms_16: min('ttft_ms_16'),
+    ttft_ms_256: min('ttft_ms_256'),
+    cold_start_ms: min('cold_start_ms'),
+    cross_origin_isolated: rounds.every((r) => r.cross_origin_isolated === true),
+  };
 }

@@ -1,13 +1,13 @@
 /** The speed table's result file (bench/results/latest.json): machine, packed size, models, probe, best-of-rounds rows with ratios. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT } from '../../e2e/harness';
 import type { ChromiumResult } from '../chromium';
 import type { BenchPlan } from '../plan';
 import type { BenchOptions } from './options';
 import { renderTable, withRatios, type Row } from './report';
-import { writeResult } from './results';
+import { machineInfo, writeResult } from './results';
 import { bestOf } from './rounds';
 
 export function writeSpeedResult(plan: BenchPlan, chromium: ChromiumResult, nodeRows: Row[], opts: BenchOptions, seconds: number) {
@@ -23,12 +23,9 @@ export function writeSpeedResult(plan: BenchPlan, chromium: ChromiumResult, node
     quick: opts.quick,
     runs: opts.runs,
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
+      ...machineInfo(),
       memory_gb: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
       chromium: chromium.version,
-      load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100),
       note: "shared 2-core machine: other engineers' tests may run at the same time (see load_average_at_end)",
     },
     packed_extension: plan.packed,

@@ -31,7 +31,7 @@ def bodies_section(stage: Path, mix_stats_path: Path, summary: dict) -> list[str
         return []
     st = json.loads(mix_stats_path.read_text())
     b = {n: _bpb(f) for n, f in files.items()}
-    paras = _count(files["bodies_int8"], "texts") or _count(files["bodies_int8"], "abstracts")
+    paras = _count(files["bodies_int8"], "abstracts")  # scripts/eval.ts calls every text it scores an abstract
     n_abs = _count(files["int8"], "abstracts")
     hist = summary.get("history", [])
     lines = [
@@ -48,7 +48,8 @@ def bodies_section(stage: Path, mix_stats_path: Path, summary: dict) -> list[str
         "",
         "Bits per byte; each paragraph is scored alone after `<|endoftext|>`, like the abstracts.",
         "",
-        "- Corpus: `latex_papers.jsonl.gz`, the LaTeX of 276 papers, reports and theses from public repositories "
+        f"- Corpus: `latex_papers.jsonl.gz`, the LaTeX of {st['repos']['train'] + st['repos']['valid']} papers, reports and theses "
+        "from public repositories "
         f"(preamble, comments, bibliography and table/TikZ/algorithm bodies removed by its makers). Split by repository: "
         f"{st['repos']['train']} repositories train, {st['repos']['valid']} held out (10% by a hash of the repository name), "
         "so no paper sits on both sides.",

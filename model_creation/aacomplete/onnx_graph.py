@@ -1,7 +1,19 @@
-"""Small ONNX graph edits shared by the export passes and the quantizer."""
+"""The exported graph's value names, and small graph edits shared by the export passes and the quantizer."""
 from __future__ import annotations
 
 import onnx
+
+
+def past_names(n_layer: int) -> list[str]:
+    return [f"past_key_values.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
+
+
+def present_names(n_layer: int) -> list[str]:
+    return [f"present.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
+
+
+def new_kv_names(n_layer: int) -> list[str]:
+    return [f"new_key_values.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
 
 
 def used_names(graph: onnx.GraphProto) -> set[str]:

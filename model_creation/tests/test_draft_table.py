@@ -80,7 +80,8 @@ def test_cli_builds_a_table_from_a_tiny_model_and_replays_validation(tmp_path, t
     (out / "draft_stats.json").unlink()
     make_draft_table.main(args + ["--keep-table"])
     assert (out / "draft-ngrams.bin").read_bytes() == table
-    assert json.loads((out / "draft_stats.json").read_text()) == stats
+    assert json.loads((out / "draft_stats.json").read_text()) == {**stats, "table_kept": True}
+    assert stats["table_kept"] is False
     tables, vocab, _ = read_table(out / "draft-ngrams.bin")
     assert vocab == tiny_cfg.vocab_size
     assert stats["entries"] == {str(t.order): len(t.keys) for t in tables}

@@ -6,8 +6,9 @@ import pytest
 import torch
 from onnx import TensorProto, helper, numpy_helper, shape_inference
 
-from aacomplete.export_onnx import (LOGITS_TO_KEEP, OnnxDecoder, add_logits_to_keep_input, add_new_kv_outputs, load_checkpoint,
-                                    make_merged, mask_to_bias, new_kv_names, past_names, present_names, remove_logits_to_keep_input)
+from aacomplete.engine_outputs import LOGITS_TO_KEEP, add_logits_to_keep_input, add_new_kv_outputs, remove_logits_to_keep_input
+from aacomplete.export_onnx import OnnxDecoder, load_checkpoint, make_merged, mask_to_bias
+from aacomplete.onnx_graph import new_kv_names, past_names, present_names
 from aacomplete.hf_layout import write_model_dir
 from aacomplete.model import causal_bias
 

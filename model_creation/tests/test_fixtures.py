@@ -66,7 +66,7 @@ def test_committed_fixture_matches_its_generator():
 def test_committed_fixture_graphs_have_the_layouts_make_fixtures_writes():
     """tiny-gpt2: num_logits_to_keep (a fresh export); tiny-gpt2-merged: without it (older exports)."""
     import onnx
-    from aacomplete.export_onnx import LOGITS_TO_KEEP
+    from aacomplete.engine_outputs import LOGITS_TO_KEEP
     root = make_fixtures.ROOT / "tests/fixtures"
     for file, has in [("tiny-gpt2/onnx/model.onnx", True), ("tiny-gpt2/onnx/model_quantized.onnx", True),
                       ("tiny-gpt2-merged/onnx/decoder_model_merged.onnx", False)]:

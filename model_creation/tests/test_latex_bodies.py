@@ -1,13 +1,7 @@
 """Paper-body preparation: unwrapping keeps LaTeX's meaningful breaks, the split is by repository."""
-import gzip
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from aacomplete.latex_bodies import cap_text, is_validation_repo, paragraphs, prose_breaks_per_kword, unwrap, wrapped_fraction
-
-HERE = Path(__file__).resolve().parents[1]
 
 
 def test_unwrap_joins_hard_wrapped_prose_into_one_line():
@@ -60,30 +54,6 @@ def test_repository_split_is_deterministic_case_insensitive_and_about_ten_percen
     assert 0.08 < share < 0.12
 
 
-def test_prepare_bodies_never_puts_a_repository_on_both_sides(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    papers = [{"repo": f"u/r{i}", "commit": "x", "date": "2025", "files": ["a.tex"],
-               "text": f"Paper {i} says\nsomething wrapped.\n\n\\section{{Intro}}\nMore text {i}."} for i in range(60)]
-    with gzip.open(data / "latex_papers.jsonl.gz", "wt") as f:
-        f.write("\n".join(json.dumps(p) for p in papers))
-    abstracts = [{"title": f"T{i}", "abstract": f"We study problem {i}. " * 20, "source": "s"} for i in range(200)]
-    with gzip.open(data / "abs.jsonl.gz", "wt") as f:
-        f.write("\n".join(json.dumps(a) for a in abstracts))
-    work = tmp_path / "work"
-    subprocess.run([sys.executable, str(HERE / "prepare_bodies.py"), "--data-dir", str(data), "--work", str(work),
-                    "--tokenizer", str(HERE / "checkpoints" / "abstract-gpt" / "tokenizer.json"), "--procs", "1",
-                    "--abstract-share", "0.5"], check=True, capture_output=True)
-    sides = {s: [json.loads(l) for l in (work / "bodies" / f"{s}.jsonl").read_text().splitlines()] for s in ("train", "valid")}
-    train_repos, valid_repos = {r["repo"] for r in sides["train"]}, {r["repo"] for r in sides["valid"]}
-    assert train_repos and valid_repos and not (train_repos & valid_repos)
-    assert len(train_repos) + len(valid_repos) == 60
-    assert "says something wrapped." in sides["train"][0]["text"]
-    stats = json.loads((work / "stats.json").read_text())
-    assert stats["train"]["tokens"] == (work / "data" / "train.bin").stat().st_size // 2
-    assert stats["abstracts"]["train"] > 0
-
-
 def test_card_section_reads_before_and_after_from_the_pipeline_files(tmp_path):
     from aacomplete.card_bodies import bodies_section
 
@@ -101,5 +71,6 @@ def test_card_section_reads_before_and_after_from_the_pipeline_files(tmp_path):
                            {"step": 200, "valid_loss": 2.5, "valid_bpb": 1.6, "valid_abs_bpb": 0.86}]}
     text = "\n".join(bodies_section(stage, tmp_path / "stats.json", summary))
     assert "| 150 body paragraphs from 1 held-out repositories" in text and "| 1.3700 | **1.1800** |" in text
+    assert "the LaTeX of 10 papers" in text and "9 repositories train, 1 held out" in text
     assert "| the first 300 validation abstracts | 0.8500 | **0.8600** |" in text
     assert "1.8 bits per byte at step 100 -> 1.6 at step 200" in text and "35% of prose paragraphs" in text

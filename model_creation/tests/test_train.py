@@ -51,3 +51,34 @@ def test_tiny_training_lowers_loss_and_checkpoint_reloads(tmp_path):
     assert cfg.n_layer == 1 and cfg.vocab_size == 300
     assert "transformer.wte.weight" in state
     assert (out / "tokenizer.json").exists()
+
+
+def test_extra_held_out_sets_every_eval_checkpoint_and_the_starting_point(tmp_path):
+    """--extra-valid scores another set beside valid.bin, --save-every-eval keeps each evaluation's weights,
+    and a resumed run first scores the weights it starts from."""
+    work = _work(tmp_path)
+    # the same tokens as valid.bin, counted as half the bytes: the same loss at twice the bits per byte
+    (work / "data" / "valid_abs.bin").write_bytes((work / "data" / "valid.bin").read_bytes())
+    (work / "data" / "valid_abs.stats.json").write_text(json.dumps({"tokens": 400, "bytes": 800}))
+    tiny = ["--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--n-ctx", "32", "--batch-size", "8",
+            "--eval-every", "8", "--eval-windows", "8", "--warmup", "2", "--no-bf16", "--extra-valid", "valid_abs"]
+
+    def train(out: Path, *more: str) -> subprocess.CompletedProcess:
+        r = subprocess.run([sys.executable, str(ROOT / "train.py"), "--work", str(work), "--out", str(out), *tiny, *more],
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr[-2000:]
+        return r
+
+    first = tmp_path / "first"
+    train(first, "--max-tokens", "4096", "--save-every-eval")
+    hist = json.loads((first / "train_summary.json").read_text())["history"]
+    assert [h["step"] for h in hist] == [8, 16]
+    for h in hist:
+        assert abs(h["valid_abs_bpb"] - 2 * h["valid_bpb"]) < 1e-3
+    assert sorted(p.name for p in (first / "steps").iterdir()) == ["000008", "000016"]
+
+    r = train(tmp_path / "second", "--max-tokens", "2048", "--resume", str(first))
+    start = json.loads(next(line for line in r.stderr.splitlines() if line.startswith('{"step": 0')))
+    assert set(start) == {"step", "valid_loss", "valid_bpb", "valid_abs_bpb"}
+    best = min(h["valid_loss"] for h in hist)
+    assert abs(start["valid_loss"] - best) < 1e-3  # the resumed weights are the first run's best
