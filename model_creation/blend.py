@@ -67,6 +67,19 @@ def measure(model, sets: dict, texts: dict, tok, ctx: int, windows: int, device:
     return row
 
 
+def save_blend(out, cfg, model, new_dir, old_dir, row: dict, beside=()) -> None:
+    """Writes the blend loaded in `model` as a checkpoint: NEW's meta with the blend (`row`, alpha included) recorded,
+    and the tokenizer and training summary from the first of NEW and `beside` that has each (a saved step of a run
+    has neither; its run's folder has both)."""
+    meta = json.loads((Path(new_dir) / "checkpoint.json").read_text()).get("meta", {})
+    meta["blend"] = {"old": str(old_dir), "new": str(new_dir), **row}
+    save_checkpoint(out, cfg, model, meta)
+    for f in ("tokenizer.json", "train_summary.json"):
+        src = next((Path(d) / f for d in (new_dir, *beside) if (Path(d) / f).exists()), None)
+        if src is not None:
+            (Path(out) / f).write_bytes(src.read_bytes())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--old", required=True)
@@ -100,12 +113,7 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     if args.save is not None:
         out = Path(args.out or f"{args.new}-blend{args.save}")
-        meta = json.loads((Path(args.new) / "checkpoint.json").read_text()).get("meta", {})
-        meta["blend"] = {"alpha": args.save, "old": str(args.old), "new": str(args.new), **row}
-        save_checkpoint(out, cfg, model, meta)
-        for f in ("tokenizer.json", "train_summary.json"):
-            if (Path(args.new) / f).exists():
-                (out / f).write_bytes((Path(args.new) / f).read_bytes())
+        save_blend(out, cfg, model, args.new, args.old, row)
         print(f"wrote {out}")
 
 

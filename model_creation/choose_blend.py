@@ -20,9 +20,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aacomplete.bpe import ByteLevelBPE  # noqa: E402
-from aacomplete.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from aacomplete.checkpoint import load_checkpoint  # noqa: E402
 from aacomplete.model import GPT  # noqa: E402
-from blend import blend, load_sets, load_texts, measure, pick_device  # noqa: E402
+from blend import blend, load_sets, load_texts, measure, pick_device, save_blend  # noqa: E402
 
 
 class _Memo:
@@ -100,13 +100,7 @@ def main() -> None:
     out = Path(args.out)
     _, new = load_checkpoint(best["step"])
     model.load_state_dict(blend(old, new, best["alpha"]))
-    meta = json.loads((Path(best["step"]) / "checkpoint.json").read_text())["meta"]
-    meta["blend"] = {"alpha": best["alpha"], "old": str(args.old), "new": best["step"], **best}
-    save_checkpoint(out, cfg, model.to("cpu"), meta)
-    (out / "tokenizer.json").write_bytes((Path(args.work) / "tokenizer.json").read_bytes())
-    summary = Path(best["step"]).parent.parent / "train_summary.json"
-    if summary.exists():
-        (out / "train_summary.json").write_bytes(summary.read_bytes())
+    save_blend(out, cfg, model, best["step"], args.old, best, beside=(Path(best["step"]).parent.parent, args.work))
     (out / "choice.json").write_text(json.dumps({"base": base, "chosen": best, "rows": rows}, indent=2))
     print(json.dumps({"chosen": best}))
 
