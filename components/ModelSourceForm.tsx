@@ -76,7 +76,12 @@ export function ModelSourceForm() {
   }, [tab?.id]);
 
   async function save(next: ModelSource, said: string): Promise<boolean> {
+    // Shown at once (a controlled radio would otherwise snap back until storage's change event arrives);
+    // put back if the store refuses it.
+    const before = source;
+    setSource(next);
     const result = await saveModelSource(next);
+    setSource(result.ok ? result.source : before);
     setStatus(result.ok ? said : result.error);
     return result.ok;
   }

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FAKE_MODELS, startFake, type Fake } from '../tests/fakes/fake-server';
 import { clickShadowButton, launch, type Harness } from './harness';
-import { openActionPopup } from './action-popup';
+import { openActionPopup, type ActionPopup } from './action-popup';
 import { INLINE_STATE_ATTR, inlineGhost, setInlineSettings } from './inline-helpers';
 import { docText, openProject } from './overleaf-page';
 import { overleafLaunchOptions, startOverleafServer, type OverleafServer } from './overleaf-server';
@@ -63,6 +63,12 @@ async function useServer(url: string, bundledOnly: string[] = []): Promise<void>
     (source) => chrome.storage.local.set({ modelSource: source }),
     { use: 'server', server: { kind: 'ollama', url, model: FAKE_MODELS.ollama }, bundledOnly },
   );
+}
+
+/** The switch names this site, so it appears once the popup knows the tab it was opened over; then one click. */
+async function flipBundledOnly(popup: ActionPopup): Promise<void> {
+  await expect.poll(() => popup.eval<boolean>(`!!document.getElementById('bundled-only')`)).toBe(true);
+  await popup.eval(`document.getElementById('bundled-only').click()`);
 }
 
 const generateRequests = () => fake.requests.filter((r) => r.path === '/api/generate');
@@ -114,7 +120,7 @@ describe('a model server set up in the popup', () => {
     const popup = await openActionPopup(h, page);
     // The popup has read the settings (it names the server) before the switch is flipped.
     await expect.poll(() => popup.eval<string>(`document.querySelector('.privacy')?.textContent ?? ''`)).toContain(`goes to ${fake.origin}`);
-    await popup.eval(`document.getElementById('bundled-only').click()`);
+    await flipBundledOnly(popup);
     await expect.poll(() => popup.eval<string>(`document.querySelector('.privacy').textContent`)).toContain('but not from this site');
     const before = fake.requests.length;
     await page.bringToFront();
@@ -125,7 +131,7 @@ describe('a model server set up in the popup', () => {
     expect(fake.requests.length).toBe(before);
     // Undo the switch for the next tests, through the same popup.
     const again = await openActionPopup(h, page);
-    await again.eval(`document.getElementById('bundled-only').click()`);
+    await flipBundledOnly(again);
     await page.close();
   });
 
