@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // expect.poll waits on what a user would see; its 1 s default is shorter than a loaded 2-core CI machine
+    // takes to carry a message from the engine back to a page (CI failed on that once). A poll only waits
+    // longer for the state it names, so this loosens no assertion.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     pool: 'forks',
   },
 });

@@ -211,9 +211,18 @@ describe('a tab flooding the engine', () => {
     const frames = await Promise.all(
       Array.from({ length: FLOOD_FRAMES }, async (_, i) => (await flood.locator(`#f${i}`).elementHandle())!.contentFrame() as Promise<Frame>),
     );
-    for (const [i, frame] of frames.entries()) await startIn(frame, `Flood request ${i} about graph neural`);
-    // Three were taken (MAX_JOBS_PER_TAB), the rest refused at once with a clear message.
-    await expect.poll(async () => (await Promise.all(frames.map((f) => attr(f, 'data-last-error')))).filter((e) => e === 'busy').length).toBe(FLOOD_FRAMES - 3);
+    // Write every frame's text first, then click Generate in each in turn: the clicks take well under a
+    // job's 8 s even on a loaded CI machine (typing between the clicks took long enough there for two jobs
+    // to end, so a fourth and fifth request were taken and only one refused).
+    for (const [i, frame] of frames.entries()) await frame.locator('#abstract').fill(`Flood request ${i} about graph neural`);
+    for (const frame of frames) {
+      await frame.locator('#abstract').click();
+      await clickButton(frame, /^Generate/);
+    }
+    // Three were taken (MAX_JOBS_PER_TAB), the rest refused at once with a clear message. "At once" for the
+    // engine; a loaded machine takes more than expect.poll's default second to carry the refusals back to
+    // the frames, and the taken jobs hold the queue for 3 x 8 s, so waiting longer cannot let a fourth in.
+    await expect.poll(async () => (await Promise.all(frames.map((f) => attr(f, 'data-last-error')))).filter((e) => e === 'busy').length, { timeout: 15_000 }).toBe(FLOOD_FRAMES - 3);
     const refused = frames.at(-1)!;
     expect(await attr(refused, 'data-message')).toBe('This tab already has 3 generations waiting. Wait for one to finish, then try again.');
 
