@@ -6,9 +6,11 @@
  * inline suggestions on (default inline settings), in the built test
  * extension, at 1 and 2 ORT threads. Reports:
  *  - pause-to-ghost latency p50/p95: from the end of the typing pause (the
- *    last keystroke + pauseMs, when the request is sent) to the ghost text on
- *    screen, over every ghost that appeared (a keystroke that comes first
- *    cancels the request: those count as not shown);
+ *    last keystroke + pauseMs) to the ghost text on screen, over every ghost
+ *    that appeared (a keystroke that comes first cancels the request: those
+ *    count as not shown). The request itself starts somewhat earlier (the
+ *    scheduler's early start) and its ghost is held until the pause ends, so
+ *    the early requests a keystroke cancels show in the CPU column;
  *  - the offscreen document's CPU time per 100 characters typed: user +
  *    system time of the extension's renderer process (the offscreen document,
  *    onnxruntime's WASM threads and the idle service worker), from /proc.

@@ -2,7 +2,7 @@
  * What a pause-to-ghost latency is made of: the marks the test build leaves
  * along an inline suggestion's path (lib/extension/trace.ts), cut into the
  * intervals between them, from the end of the typing pause to the ghost on
- * screen. All times are epoch milliseconds (performance.timeOrigin + now()).
+ * screen (the first interval is negative when the request started early). All times are epoch milliseconds (performance.timeOrigin + now()).
  */
 import type { TraceStage } from '../../lib/extension/trace';
 import { percentile } from './percentile';
@@ -11,7 +11,8 @@ export type Mark = [TraceStage, number];
 
 /** Each interval ends at a stage (or, for the last, at the ghost on screen); in path order. */
 export const INTERVALS: Array<[name: string, end: TraceStage | 'screen']> = [
-  ['pause timer late', 'ask'],
+  // Negative when the request started before the pause ended (InlineScheduler's early start).
+  ['asked, from the pause end', 'ask'],
   ['editor text (MAIN round trip)', 'context'],
   ['to background (Port)', 'request'],
   ['background routing', 'to-engine'],
@@ -19,6 +20,7 @@ export const INTERVALS: Array<[name: string, end: TraceStage | 'screen']> = [
   ['engine: first word', 'engine-ghost'],
   ['engine to background', 'relayed'],
   ['background to content script', 'received'],
+  ['held until the pause ended', 'released'],
   ['drawn (ISOLATED → MAIN, editor update)', 'drawn'],
   ['on screen', 'screen'],
 ];
@@ -36,7 +38,7 @@ export function breakdown(lastKey: number, pauseEnd: number, ghostAt: number, ma
   let prev = pauseEnd;
   let after = lastKey;
   for (const [name, end] of INTERVALS) {
-    const t = end === 'screen' ? ghostAt : sorted.find(([stage, at]) => stage === end && at > after)?.[1];
+    const t = end === 'screen' ? ghostAt : sorted.find(([stage, at]) => stage === end && at >= after)?.[1];
     if (t === undefined) return null;
     out[name] = round(t - prev);
     prev = t;

@@ -23,6 +23,8 @@ export type TraceStage =
   | 'relayed'
   /** ISOLATED: the first ghost arrived. */
   | 'received'
+  /** ISOLATED: the pause is over, the first ghost goes to be drawn (it was held if it came early). */
+  | 'released'
   /** MAIN: the first ghost is drawn in the editor. */
   | 'drawn';
 

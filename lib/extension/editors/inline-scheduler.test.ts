@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INLINE_SETTINGS } from '../../suggest/inline-settings';
 import { InlineScheduler } from './inline-scheduler';
+import { EarlyStart, LEAD_SHARE } from './early-start';
 
 const ORIGIN = 'https://www.overleaf.com';
 
@@ -10,8 +11,21 @@ function setup() {
     fire: () => calls.push('fire'),
     cancel: () => calls.push('cancel'),
     off: () => calls.push('off'),
+    // Date.now is faked with the timers.
+    clock: () => Date.now(),
   });
   return { scheduler, calls };
+}
+
+/** How many ms after a keystroke the scheduler asks. */
+function askDelay(scheduler: InlineScheduler, calls: string[]): number {
+  scheduler.keystroke();
+  const before = calls.length;
+  for (let ms = 1; ms <= 10_000; ms++) {
+    vi.advanceTimersByTime(1);
+    if (calls.length > before && calls.at(-1) === 'fire') return ms;
+  }
+  return Infinity;
 }
 
 describe('InlineScheduler', () => {
@@ -63,5 +77,79 @@ describe('InlineScheduler', () => {
     expect(calls).toEqual(['cancel', 'cancel', 'off']);
     vi.advanceTimersByTime(5000);
     expect(calls).not.toContain('fire');
+  });
+
+  it('asks as early as recent requests took, and holds what they show until the pause is over', () => {
+    const { scheduler, calls } = setup();
+    scheduler.use({ ...DEFAULT_INLINE_SETTINGS, pauseMs: 150 });
+    // Nothing measured yet: at the pause's end.
+    expect(askDelay(scheduler, calls)).toBe(150);
+    vi.advanceTimersByTime(30);
+    scheduler.answered();
+    // That request took 30 ms: the next is asked 30 ms before the pause ends.
+    expect(askDelay(scheduler, calls)).toBe(120);
+    const shown: string[] = [];
+    vi.advanceTimersByTime(5);
+    scheduler.answered();
+    scheduler.atPauseEnd(() => shown.push('first word'));
+    scheduler.atPauseEnd(() => shown.push('final'));
+    vi.advanceTimersByTime(24);
+    expect(shown).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(shown).toEqual(['first word', 'final']);
+    // Once the pause is over, at once.
+    scheduler.atPauseEnd(() => shown.push('late'));
+    expect(shown.at(-1)).toBe('late');
+  });
+
+  it('a keystroke before the pause ends drops the held ghost with the request', () => {
+    const { scheduler, calls } = setup();
+    scheduler.use({ ...DEFAULT_INLINE_SETTINGS, pauseMs: 150 });
+    askDelay(scheduler, calls);
+    vi.advanceTimersByTime(40);
+    scheduler.answered();
+    expect(askDelay(scheduler, calls)).toBe(110);
+    const shown: string[] = [];
+    scheduler.atPauseEnd(() => shown.push('stale'));
+    vi.advanceTimersByTime(20);
+    scheduler.keystroke();
+    scheduler.cancel();
+    vi.advanceTimersByTime(5000);
+    expect(shown).toEqual([]);
+  });
+
+  it('never asks earlier than LEAD_SHARE of the pause, however slow the last requests were', () => {
+    const { scheduler, calls } = setup();
+    scheduler.use({ ...DEFAULT_INLINE_SETTINGS, pauseMs: 150 });
+    askDelay(scheduler, calls);
+    vi.advanceTimersByTime(900);
+    scheduler.answered();
+    expect(askDelay(scheduler, calls)).toBe(150 - LEAD_SHARE * 150);
+  });
+
+  it('Alt+\\ shows what comes at once', () => {
+    const { scheduler } = setup();
+    scheduler.use(DEFAULT_INLINE_SETTINGS);
+    scheduler.now();
+    const shown: string[] = [];
+    scheduler.atPauseEnd(() => shown.push('now'));
+    expect(shown).toEqual(['now']);
+  });
+});
+
+describe('EarlyStart', () => {
+  it('leads by the slowest of the last 8 requests, capped at a share of the pause, ignoring nonsense', () => {
+    const early = new EarlyStart();
+    expect(early.lead(150)).toBe(0);
+    early.observe(Number.NaN);
+    early.observe(-5);
+    expect(early.lead(150)).toBe(0);
+    early.observe(25);
+    early.observe(12);
+    expect(early.lead(150)).toBe(25);
+    expect(early.lead(50)).toBe(50 * LEAD_SHARE);
+    // A slow one is forgotten after 8 more.
+    for (let i = 0; i < 8; i++) early.observe(10);
+    expect(early.lead(150)).toBe(10);
   });
 });

@@ -2,10 +2,15 @@
  * When to ask for an inline suggestion, for every editor kind: after a pause
  * in typing. Any keystroke cancels what is pending or running (its result
  * would be for text that no longer exists) and starts the pause again;
- * Alt+\ asks at once. The inline switch (global and per site) is read from
- * the settings store and watched, so turning it off clears at once.
+ * Alt+\ asks at once. The request starts a little before the pause is over
+ * (EarlyStart: about as long as recent requests took), and what it shows is
+ * held until the pause is over (atPauseEnd), so the ghost appears when the
+ * pause the user set ends, not that plus the model's time. The inline switch
+ * (global and per site) is read from the settings store and watched, so
+ * turning it off clears at once.
  */
 import { inlineEnabledFor, DEFAULT_INLINE_SETTINGS, type InlineSettings } from '../../suggest/inline-settings';
+import { EarlyStart } from './early-start';
 
 export interface SchedulerHooks {
   /** The pause is over (or Alt+\): ask for a suggestion now. */
@@ -16,10 +21,19 @@ export interface SchedulerHooks {
   off?(): void;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** Milliseconds, monotonic (default performance.now). */
+  clock?: () => number;
 }
 
 export class InlineScheduler {
   private timer: unknown;
+  /** When the current pause ends (the last keystroke + pauseMs); what atPauseEnd holds waits for it. */
+  private pauseEndsAt = 0;
+  private held: Array<() => void> = [];
+  private releaseTimer: unknown;
+  private askedAt = -1;
+  private readonly early = new EarlyStart();
+  private readonly clock: () => number;
   private settings: InlineSettings = DEFAULT_INLINE_SETTINGS;
   private loaded = false;
   private readonly setTimer: NonNullable<SchedulerHooks['setTimer']>;
@@ -31,6 +45,7 @@ export class InlineScheduler {
   ) {
     this.setTimer = hooks.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = hooks.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.clock = hooks.clock ?? (() => performance.now());
   }
 
   /** Until the stored settings arrive, nothing is asked for (inline may be off for this site). */
@@ -54,20 +69,23 @@ export class InlineScheduler {
     }
   }
 
-  /** A keystroke in an editor: cancel, then ask again after the pause. */
+  /** A keystroke in an editor: cancel, then ask again after the pause (the request itself a little before). */
   keystroke(): void {
     this.cancel();
     if (!this.enabled) return;
+    const { pauseMs } = this.settings;
+    this.pauseEndsAt = this.clock() + pauseMs;
     this.timer = this.setTimer(() => {
       this.timer = undefined;
-      if (this.enabled) this.hooks.fire();
-    }, this.settings.pauseMs);
+      if (this.enabled) this.ask();
+    }, pauseMs - this.early.lead(pauseMs));
   }
 
-  /** Alt+\: ask now. */
+  /** Alt+\: ask now, and show as soon as it comes. */
   now(): void {
     this.cancel();
-    if (this.enabled) this.hooks.fire();
+    this.pauseEndsAt = this.clock();
+    if (this.enabled) this.ask();
   }
 
   /** A click, a blur: cancel without asking again. */
@@ -76,8 +94,44 @@ export class InlineScheduler {
     this.hooks.cancel();
   }
 
+  /**
+   * Runs `show` (drawing the asked-for ghost) once the pause is over: at once
+   * if it is, else when it ends, in the order given. A keystroke, a click or
+   * cancel() before then drops it, as it drops the request.
+   */
+  atPauseEnd(show: () => void): void {
+    const wait = this.pauseEndsAt - this.clock();
+    if (wait <= 0 && this.held.length === 0) return show();
+    this.held.push(show);
+    this.releaseTimer ??= this.setTimer(() => {
+      this.releaseTimer = undefined;
+      const held = this.held;
+      this.held = [];
+      for (const fn of held) fn();
+    }, Math.max(0, wait));
+  }
+
+  /**
+   * The request asked for last has its first ghost (or nothing to show): how
+   * long it took sets how early the next one starts. Later calls for the same request are ignored.
+   */
+  answered(): void {
+    if (this.askedAt < 0) return;
+    this.early.observe(this.clock() - this.askedAt);
+    this.askedAt = -1;
+  }
+
+  private ask(): void {
+    this.askedAt = this.clock();
+    this.hooks.fire();
+  }
+
   private stopTimer(): void {
     if (this.timer !== undefined) this.clearTimer(this.timer);
     this.timer = undefined;
+    if (this.releaseTimer !== undefined) this.clearTimer(this.releaseTimer);
+    this.releaseTimer = undefined;
+    this.held = [];
+    this.askedAt = -1;
   }
 }

@@ -257,16 +257,27 @@ export class IsolatedController {
     const live = () => this.inline === request;
     traceMark('context', 'isolated');
     request.handle = startSuggestion(msg.text, latexSafeSuggestion(msg.text, this.latex(editor), {
+      // Asked a little before the pause ends (InlineScheduler): what comes before then waits for it.
       onGhost: (text) => {
         traceMark('received', 'isolated');
-        if (live()) this.send({ type: 'suggestions', id, candidates: [text], streaming: true });
+        if (!live()) return;
+        this.scheduler.answered();
+        this.scheduler.atPauseEnd(() => {
+          if (!live()) return;
+          traceMark('released', 'isolated');
+          this.send({ type: 'suggestions', id, candidates: [text], streaming: true });
+        });
       },
       onDone: (candidates) => {
         if (!live()) return;
-        markInline(editor, candidates.length === 0 ? 'nothing' : 'shown');
-        if (candidates.length === 0) return this.clearInline();
-        request.shown = true;
-        this.send({ type: 'suggestions', id, candidates: candidates.map((c) => c.text), streaming: false });
+        this.scheduler.answered();
+        this.scheduler.atPauseEnd(() => {
+          if (!live()) return;
+          markInline(editor, candidates.length === 0 ? 'nothing' : 'shown');
+          if (candidates.length === 0) return this.clearInline();
+          request.shown = true;
+          this.send({ type: 'suggestions', id, candidates: candidates.map((c) => c.text), streaming: false });
+        });
       },
       onError: () => {
         if (live()) this.clearInline();

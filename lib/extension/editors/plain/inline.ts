@@ -171,13 +171,21 @@ export class PlainInline {
       if (this.shown.ghost.shown) this.draw(this.shown);
       else if (!streaming) this.clear();
     };
+    // Asked a little before the pause ends (InlineScheduler): what comes before then waits for it.
     const handle = startSuggestion(around.before, {
-      onGhost: (text) => this.request === handle && show([text], true),
+      onGhost: (text) => {
+        if (this.request !== handle) return;
+        this.scheduler.answered();
+        this.scheduler.atPauseEnd(() => this.request === handle && show([text], true));
+      },
       onDone: (candidates) => {
         if (this.request !== handle) return;
         this.request = null;
-        markInline(field, candidates.length === 0 ? 'nothing' : 'shown');
-        show(candidates.map((c) => c.text), false);
+        this.scheduler.answered();
+        this.scheduler.atPauseEnd(() => {
+          markInline(field, candidates.length === 0 ? 'nothing' : 'shown');
+          show(candidates.map((c) => c.text), false);
+        });
       },
       onError: () => {
         if (this.request === handle) this.request = null;
