@@ -286,7 +286,8 @@ export class LatexScanner {
           this.awaitingArg = true;
           return ch;
         }
-        return ch === '_' ? '\\_' : ch;
+        // Bare in text, either stops the compile with "Missing $ inserted".
+        return ch === '_' ? '\\_' : '\\textasciicircum{}';
       default:
         return ch;
     }

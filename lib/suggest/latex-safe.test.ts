@@ -27,8 +27,10 @@ describe('latexSafe: escaping in text mode', () => {
     expect(caretInMath('it costs \\$5 and ')).toBe(false);
   });
 
-  it('leaves ^ alone (not one of the characters it escapes)', () => {
-    expect(latexSafe(PARA, 'a^b ')).toBe('a^b ');
+  it('escapes ^ in text (bare, it is a "Missing $ inserted" error) and leaves it in math', () => {
+    expect(latexSafe(PARA, 'a^b ')).toBe('a\\textasciicircum{}b ');
+    expect(latexSafe(PARA, 'with $x^2$ and ')).toBe('with $x^2$ and ');
+    expect(latexSafe('the norm $\\|x\\|', '^2$ is ')).toBe('^2$ is ');
   });
 });
 
