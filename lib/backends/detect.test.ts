@@ -37,6 +37,11 @@ describe('detectServerKind', () => {
     expect(await detectServerKind({ url: fake.origin })).toBe('openai');
   });
 
+  it('a llama.cpp started with --api-key (its /props refused) is llama.cpp, from its public /v1/models', async () => {
+    fake = await startFake('llama.cpp', { apiKey: 'k' });
+    expect(await detectServerKind({ url: fake.origin })).toBe('llama.cpp');
+  });
+
   it('nothing listening: unreachable', async () => {
     const e = await detectServerKind({ url: `http://127.0.0.1:${await closedPort()}` }).catch((x) => x);
     expect(e).toBeInstanceOf(BackendError);
