@@ -32,6 +32,7 @@ wait
 $PY model_creation/choose_blend.py --old "$START" "${dirs[@]}" --work "$W" --texts "$CARRY/bodies_valid.jsonl" \
   --texts "$CARRY/abstracts_valid.jsonl" --bodies bodies_valid --abstracts abstracts_valid \
   --alphas "${ALPHAS:-1,0.8,0.6,0.4}" --top "${TOP:-2}" --windows "${EVAL_WINDOWS:-256}" --ctx "${N_CTX:-512}" --out "$OUTDIR/ckpt"
-# the tokenizer is START's (unchanged by continued training): leave it out to stay within 8 returned files
+# the tokenizer is START's (unchanged by continued training): leave it out to stay within 8 returned files;
+# copy START's tokenizer.json into the returned ckpt/ before ship.sh (which stops with that advice otherwise)
 rm -f "$OUTDIR/ckpt/tokenizer.json"
 ls -la "$OUTDIR" "$OUTDIR/ckpt"

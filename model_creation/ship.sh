@@ -27,6 +27,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CKPT=${1:?usage: ship.sh CHECKPOINT_DIR}
+# device_continue.sh leaves the tokenizer out of what it returns (it is its start checkpoint's): say so
+# before the export, not as a Python traceback after it.
+if [ ! -f "$CKPT/tokenizer.json" ]; then
+  echo "ship.sh: $CKPT has no tokenizer.json; copy the tokenizer of the checkpoint this one was trained from (device_continue.sh's START) into it" >&2
+  exit 1
+fi
 COMPARE=${COMPARE:-1000}
 PY=/usr/bin/python3
 NAME=abstract-gpt
