@@ -1,12 +1,12 @@
 /**
  * The Chromium rows of the speed table: the int8 MatMul probe, then for every
- * model and thread count `ours` and `raw` in the extension's offscreen
- * document and transformers.js on a local cross-origin-isolated page, in
- * interleaved rounds (other processes share the cores; bench/lib/rounds.ts
- * keeps the best of each metric).
+ * model and thread count `ours`, `raw` and transformers.js, each as the
+ * extension's offscreen document (the same kind of document and process, so
+ * their peak memory compares like with like; cross-origin isolated by the
+ * manifest), in interleaved rounds (other processes share the cores;
+ * bench/lib/rounds.ts keeps the best of each metric).
  */
 import { CHROMIUM_PATH, launch } from '../e2e/harness';
-import { serveTjs } from './lib/tjs-server';
 import type { BenchOptions } from './lib/options';
 import type { Row } from './lib/report';
 import { pick, RUNNERS, THREADS } from './lib/rounds';
@@ -38,18 +38,18 @@ export interface ChromiumResult {
 }
 
 export async function runChromium(plan: BenchPlan, opts: BenchOptions, log: (s: string) => void): Promise<ChromiumResult> {
-  const { server, origin: www } = await serveTjs(plan.wwwDir, Object.fromEntries(plan.models.map((m) => [`bench-${m.key}`, m.dir])));
   const extraArgs = ['--enable-precise-memory-info', '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
   const h = await launch({ extensionDir: plan.extDir, serve: false, extraArgs });
 
   /**
-   * Opens bench.html as the extension's offscreen document and reads the result
-   * the page leaves in window.__benchResult, through the page's DevTools target
-   * (independent of the service worker, which may idle out and restart meanwhile).
+   * Opens `page` (bench.html, or tjs.html for transformers.js) as the extension's
+   * offscreen document and reads the result the page leaves in window.__benchResult,
+   * through the page's DevTools target (independent of the service worker, which
+   * may idle out and restart meanwhile).
    */
-  async function inOffscreen(query: Record<string, string>, timeoutMs = 240_000): Promise<any> {
+  async function inOffscreen(page: 'bench.html' | 'tjs.html', query: Record<string, string>, timeoutMs = 240_000): Promise<any> {
     const key = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const url = `bench.html?${new URLSearchParams({ ...query, id: key })}`;
+    const url = `${page}?${new URLSearchParams({ ...query, id: key })}`;
     await h.evalInWorker(async (u: string) => {
       if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
       await chrome.offscreen.createDocument({ url: u, reasons: ['WORKERS' as chrome.offscreen.Reason], justification: 'benchmark' });
@@ -64,23 +64,13 @@ export async function runChromium(plan: BenchPlan, opts: BenchOptions, log: (s: 
     }
   }
 
-  async function inPage(url: string, timeoutMs = 240_000): Promise<any> {
-    const page = await h.context.newPage();
-    try {
-      await page.goto(url);
-      return await pollResult(() => page.evaluate(() => (window as any).__benchResult), `page benchmark timed out: ${url}`, timeoutMs);
-    } finally {
-      await page.close();
-    }
-  }
-
   const rows: Row[] = [];
   const matmul: ChromiumResult['matmul'] = {};
   try {
     const version = h.context.browser()?.version() ?? sh(CHROMIUM_PATH, ['--version']).trim();
     for (let round = 0; round < opts.rounds; round++) {
       for (const threads of THREADS) {
-        const r = await inOffscreen({ runner: 'matmul', threads: String(threads), model: 'bench-matmul.onnx', plan: '' });
+        const r = await inOffscreen('bench.html', { runner: 'matmul', threads: String(threads), model: 'bench-matmul.onnx', plan: '' });
         // Best of the rounds, like the runners.
         const prev = matmul[threads];
         matmul[threads] = prev ? { ...r, gops_m1: Math.max(prev.gops_m1, r.gops_m1), gops_m256: Math.max(prev.gops_m256, r.gops_m256) } : r;
@@ -92,10 +82,11 @@ export async function runChromium(plan: BenchPlan, opts: BenchOptions, log: (s: 
             log(`chromium ${m.key} ${runner} ${threads} thread(s), round ${round + 1}/${opts.rounds}`);
             const r =
               runner === 'transformersjs'
-                ? await inPage(`${www}/tjs.html?threads=${threads}&model=bench-${m.key}&plan=bench-plan-${m.key}.json`)
-                : await inOffscreen({ runner, threads: String(threads), model: `models/bench-${m.key}/`, plan: `bench-plan-${m.key}.json` });
+                ? await inOffscreen('tjs.html', { threads: String(threads), model: `bench-${m.key}`, plan: `bench-plan-${m.key}.json` })
+                : await inOffscreen('bench.html', { runner, threads: String(threads), model: `models/bench-${m.key}/`, plan: `bench-plan-${m.key}.json` });
             if (!r.cross_origin_isolated && threads > 1) throw new Error(`${runner} page is not cross-origin isolated`);
-            rows.push({ env: 'chromium', model: m.key, runner, threads, ...pick(r) });
+            // Where it ran: the report compares peak memory only between runners in the same kind of document.
+            rows.push({ env: 'chromium', model: m.key, runner, threads, document: 'offscreen', ...pick(r) });
             log(summary(r));
           }
         }
@@ -104,6 +95,5 @@ export async function runChromium(plan: BenchPlan, opts: BenchOptions, log: (s: 
     return { rows, matmul, version };
   } finally {
     await h.close();
-    server.close();
   }
 }

@@ -3,8 +3,9 @@
  *
  * The peak-memory question alone: the bundled model, 1 thread, Chromium, our
  * engine in the extension's offscreen document and transformers.js on a
- * cross-origin-isolated page, with the same protocol as `npm run bench`
- * (bench/lib/measure.ts). `--live` also measures with a full garbage
+ * cross-origin-isolated web page, with the same protocol as `npm run bench`
+ * (bench/lib/measure.ts; the bench runs transformers.js as the offscreen
+ * document, as `--tjs-offscreen` does here). `--live` also measures with a full garbage
  * collection before every 25 ms sample (Chromium started with
  * --js-flags=--expose-gc), which tells memory still referenced from garbage V8
  * has not collected yet. `--ours-tab` also runs ours with its page opened
@@ -16,8 +17,8 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { serveTjs, TJS_ORT } from './lib/tjs-server';
+import { addBenchPage, addTjsPage } from './lib/bench-page';
+import { serveTjs } from './lib/tjs-server';
 import { launch, ROOT, TEST_EXTENSION_DIR } from '../e2e/harness';
 import { makePlan } from './lib/prompts';
 
@@ -36,15 +37,11 @@ rmSync(TMP, { recursive: true, force: true });
 cpSync(TEST_EXTENSION_DIR, EXT, { recursive: true });
 mkdirSync(WWW, { recursive: true });
 for (const dir of [EXT, WWW]) writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
-const esb = { external: ['node:*', 'sharp', 'onnxruntime-node'], bundle: true, format: 'esm' as const, platform: 'browser' as const, target: 'es2022', logLevel: 'error' as const, define: { 'process.env.NODE_ENV': '"production"' } };
-await build({ ...esb, entryPoints: [join(ROOT, 'bench/pages/ext-bench.ts')], outfile: join(EXT, 'bench-ext.js') });
-await build({ ...esb, entryPoints: [join(ROOT, 'bench/pages/tjs-page.ts')], outfile: join(WWW, 'tjs.js') });
-writeFileSync(join(EXT, 'bench.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench-ext.js"></script>');
-cpSync(join(WWW, 'tjs.js'), join(EXT, 'tjs.js'));
+await addBenchPage(EXT);
+// transformers.js as the offscreen document (as in `npm run bench`), and the same page for the local web origin.
+await addTjsPage(EXT, { ort: true });
+for (const f of ['tjs.js', 'tjs.html']) cpSync(join(EXT, f), join(WWW, f));
 cpSync(MODEL, join(EXT, 'models/bundled'), { recursive: true });
-cpSync(TJS_ORT, join(EXT, 'tjs-ort'), { recursive: true });
-writeFileSync(join(EXT, 'tjs.html'), '<!doctype html><meta charset="utf-8"><title>tjs bench</title><script type="module" src="/tjs.js"></script>');
-writeFileSync(join(WWW, 'tjs.html'), '<!doctype html><meta charset="utf-8"><title>tjs bench</title><script type="module" src="/tjs.js"></script>');
 
 const { server, origin: www } = await serveTjs(WWW, { bundled: MODEL });
 // The extension's files on an ordinary origin, for ours outside the extension's process.

@@ -4,14 +4,14 @@
  * size is reported, the DistilGPT2-shaped model for full runs, the int8
  * MatMul probe), writes one plan (prompts, token counts, runs) per model, and
  * stages the extension copy with the benchmark page and the transformers.js
- * page. Everything it makes lives in bench/cache/ (gitignored).
+ * page, both opened as its offscreen document. Everything it makes lives in
+ * bench/cache/ (gitignored).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { build } from 'esbuild';
 import { ROOT, TEST_EXTENSION_DIR } from '../e2e/harness';
-import { addBenchPage, ESBUILD_PAGE } from './lib/bench-page';
+import { addBenchPage, addTjsPage } from './lib/bench-page';
 import type { Plan } from './lib/measure';
 import type { BenchOptions } from './lib/options';
 import { makePlan } from './lib/prompts';
@@ -30,10 +30,8 @@ export interface BenchPlan {
   models: ModelSpec[];
   plans: Map<string, Plan>;
   packed: ReturnType<typeof packedSize>;
-  /** The extension copy with bench.html, the models under models/bench-KEY/ and the plans. */
+  /** The extension copy with bench.html, tjs.html (+ tjs-ort/), the models under models/bench-KEY/ and the plans. */
   extDir: string;
-  /** The transformers.js page's directory (tjs.html, the plans). */
-  wwwDir: string;
 }
 
 export function sh(cmd: string, argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
@@ -129,20 +127,15 @@ export async function planBench(opts: BenchOptions, log: (s: string) => void): P
   for (const m of models) plans.set(m.key, makePlan(m.dir, opts.runs));
 
   const extDir = join(CACHE, 'ext');
-  const wwwDir = join(CACHE, 'www');
   rmSync(extDir, { recursive: true, force: true });
-  rmSync(wwwDir, { recursive: true, force: true });
   cpSync(TEST_EXTENSION_DIR, extDir, { recursive: true });
-  mkdirSync(wwwDir, { recursive: true });
   for (const m of models) {
+    // Both pages read it there: ours as `models/bench-KEY/`, transformers.js as the model `bench-KEY` under /models/.
     cpSync(m.dir, join(extDir, 'models', `bench-${m.key}`), { recursive: true });
-    const plan = JSON.stringify(plans.get(m.key));
-    writeFileSync(join(extDir, `bench-plan-${m.key}.json`), plan);
-    writeFileSync(join(wwwDir, `bench-plan-${m.key}.json`), plan);
+    writeFileSync(join(extDir, `bench-plan-${m.key}.json`), JSON.stringify(plans.get(m.key)));
   }
   cpSync(matmulProbe(), join(extDir, 'bench-matmul.onnx'));
   await addBenchPage(extDir);
-  await build({ ...ESBUILD_PAGE, entryPoints: [join(ROOT, 'bench/pages/tjs-page.ts')], outfile: join(wwwDir, 'tjs.js') });
-  writeFileSync(join(wwwDir, 'tjs.html'), '<!doctype html><meta charset="utf-8"><title>tjs bench</title><script type="module" src="/tjs.js"></script>');
-  return { models, plans, packed, extDir, wwwDir };
+  await addTjsPage(extDir, { ort: true });
+  return { models, plans, packed, extDir };
 }

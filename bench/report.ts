@@ -40,6 +40,7 @@ export const RENDERERS: Record<string, Renderer> = {
   soak: { source: 'bench/results/soak-latest.json', render: t.soakTable },
   run: { source: 'bench/results/run-latest.json', render: t.runTimes },
   'readme-speed': { source: SPEED, inline: true, render: t.readmeSpeed },
+  'readme-typing': { source: 'bench/results/typing-latest.json', inline: true, render: t.readmeTyping },
   'readme-model': { source: SPEED, inline: true, render: t.readmeModel },
   'readme-draft': { source: SPEED, inline: true, render: t.readmeDraft },
   'readme-firefox': { source: FIREFOX, inline: true, render: t.readmeFirefox },

@@ -117,6 +117,12 @@ export function readmeSpeed(speed: any, source: string): string {
   return `On the ${speed.machine.cores}-core test machine (${speed.machine.cpu}, shared with other work), greedy, it wrote ${fmt0(one.decode_tokens_per_s)} tokens/s on one thread and ${fmt0(two.decode_tokens_per_s)} on two in Chromium (${one.decode_vs_transformersjs}× and ${two.decode_vs_transformersjs}× transformers.js on the same model for the benchmark's first prompt, ${one.decode_varied_vs_transformersjs}× and ${two.decode_varied_vs_transformersjs}× over eight varied prompts); first words came ${fmt0(one.ttft_ms_16)} ms after the request for a short prompt and ${fmt0(one.ttft_ms_256_continued)} ms when continuing a text it had just completed (one thread; \`${source}\`, ${speed.date.slice(0, 10)}, ${speed.quick ? 'a quick run' : 'a full run'})`;
 }
 
+/** README: how soon after a typing pause the ghost appears, at one thread. */
+export function readmeTyping(t: any, source: string): string {
+  const one = t.results.find((r: any) => r.threads === 1);
+  return `typed at ${t.chars_per_s} characters/s into the Overleaf-like editor, the ghost text appeared ${one.pause_to_ghost_p50_ms} ms (median) and ${one.pause_to_ghost_p95_ms} ms (95th percentile) after the pause ended, over ${one.ghosts_shown} suggestions (one thread; \`${source}\`, ${t.date.slice(0, 10)}, ${t.quick ? 'a quick run' : 'a full run'})`;
+}
+
 /** README: the shipped model's and draft table's sizes, as the bench read them. */
 export function readmeModel(speed: any): string {
   const m = speed.models.bundled;

@@ -9,18 +9,22 @@ export interface Row {
   ttft_ms_256: number;
   decode_tokens_per_s: number;
   peak_mb: number;
+  /** Chromium: the kind of document the runner ran in (all three: the extension's offscreen document); absent in files written before it was recorded. */
+  document?: 'offscreen';
   [extra: string]: unknown;
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The row of `runner` in the same env/model/threads as `row`. */
+const peerOf = (rows: Row[], row: Row, runner: Row['runner']) => rows.find((r) => r.env === row.env && r.model === row.model && r.threads === row.threads && r.runner === runner);
+
 /** Adds to each `ours` row its decode and TTFT ratios against transformers.js and the raw loop in the same env/model/threads. */
 export function withRatios(rows: Row[]): Row[] {
   return rows.map((row) => {
     if (row.runner !== 'ours') return row;
-    const peer = (runner: string) => rows.find((r) => r.env === row.env && r.model === row.model && r.threads === row.threads && r.runner === runner);
-    const tjs = peer('transformersjs');
-    const raw = peer('raw');
+    const tjs = peerOf(rows, row, 'transformersjs');
+    const raw = peerOf(rows, row, 'raw');
     return {
       ...row,
       ...(tjs && { decode_vs_transformersjs: r2(row.decode_tokens_per_s / tjs.decode_tokens_per_s), ttft256_speedup_vs_transformersjs: r2(tjs.ttft_ms_256 / row.ttft_ms_256) }),
@@ -127,6 +131,21 @@ export function bars(result: any): string[] {
     ratio('decode vs raw loop', r.decode_vs_raw, 0.9);
     const t = r.ttft_ms_256;
     lines.push(`- warm TTFT, 256-token prompt (${tag}): ${t} ms — goal ≤ 150 ms ${t <= 150 ? 'met' : `missed by ${(t - 150).toFixed(0)} ms`}; after a completion (prefix cache): ${r.ttft_ms_256_continued ?? '–'} ms; first request after load ${r.first_request_ms} ms vs warm 16-token TTFT ${r.ttft_ms_16} ms`);
+    const memory = peakMemoryLine(r, peerOf(result.results, r, 'transformersjs'), tag);
+    if (memory) lines.push(memory);
   }
   return lines;
+}
+
+const mb = (r: Row) => `${r.peak_mb.toFixed(0)} MB (JS heap ${Number(r.peak_js_heap_mb ?? 0).toFixed(0)} + WASM ${Number(r.peak_wasm_mb ?? 0).toFixed(0)})`;
+
+/**
+ * The goal "offscreen peak memory ≤ transformers.js's", stated only where both
+ * ran as the offscreen document (files from before transformers.js did have no
+ * `document`, and a web page's process collects its garbage differently).
+ */
+export function peakMemoryLine(ours: Row, tjs: Row | undefined, tag: string): string | undefined {
+  if (!tjs || ours.document !== 'offscreen' || tjs.document !== 'offscreen') return undefined;
+  const over = ours.peak_mb - tjs.peak_mb;
+  return `- offscreen peak memory vs transformers.js in the same kind of document (${tag}): ours ${mb(ours)}, transformers.js ${mb(tjs)} — goal ≤ transformers.js ${over <= 0 ? 'met' : `missed by ${over.toFixed(1)} MB`}`;
 }

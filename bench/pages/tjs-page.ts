@@ -1,7 +1,10 @@
 /**
- * transformers.js (its text-generation pipeline, greedy, WASM backend) on a
- * local page served by bench/chromium.ts with COOP/COEP (cross-origin isolated).
- * Query: ?threads=N&model=NAME&id=KEY. Models under /models/, its own
+ * transformers.js (its text-generation pipeline, greedy, WASM backend) as
+ * `tjs.html` in the bench's copy of the extension, which bench/chromium.ts opens
+ * as the offscreen document like ours (cross-origin isolated by the manifest's
+ * COOP/COEP; bench/lib/bench-page.ts stages it); bench/memory.ts also serves it
+ * on a local COOP/COEP web page (bench/lib/tjs-server.ts).
+ * Query: ?threads=N&model=NAME&plan=FILE&id=KEY. Models under /models/NAME/, its own
  * onnxruntime-web build's files under /tjs-ort/. Result: window.__benchResult.
  */
 import { installWasmMemoryHooks, MemoryProbe } from '../lib/memory';
