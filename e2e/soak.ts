@@ -235,13 +235,11 @@ export async function runSoak(h: Harness, options: SoakOptions): Promise<SoakRep
           return;
         }
         generations++;
-        const deadline = Date.now() + 60_000;
-        let now = await jobCounts(tab.page);
-        while (now.ends <= before[i]!.ends && Date.now() < deadline) {
-          await tab.page.waitForTimeout(20);
-          now = await jobCounts(tab.page);
-        }
-        if (now.ends <= before[i]!.ends) stuck.push(`tab ${i} round ${round}`);
+        // The page's own count of ended jobs: waits for that state, up to a minute (then the job is stuck).
+        const done = await tab.page
+          .waitForFunction((was) => (window as unknown as { __soak: { ends: number } }).__soak.ends > was, before[i]!.ends, { timeout: 60_000 })
+          .then(() => true, () => false);
+        if (!done) stuck.push(`tab ${i} round ${round}`);
         const ended = await tab.page.locator('abstract-autocomplete-ui').evaluate((el) => {
           const data = (el as HTMLElement).dataset;
           const reason = data.lastError ?? data.lastStopReason ?? 'unknown';
