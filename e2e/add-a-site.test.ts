@@ -1,7 +1,8 @@
 /**
- * The "add a site" steps of docs/ARCHITECTURE.md, followed once: the fixture
- * site is one file, lib/extension/sites/fixture.site.ts (test build only),
- * naming http://fixture.localhost/editor/* and the codemirror editor kind.
+ * The "add a site" steps of docs/architecture/extension.md, followed once:
+ * the fixture site is one file, lib/extension/sites/fixture.site.ts (test
+ * build only), naming http://fixture.localhost/editor/* and the codemirror
+ * editor kind.
  * Nothing else names it except the test build's grant of its host
  * (wxt.config.ts TEST_GRANTED_HOSTS, standing in for the user's permission).
  * The background registers the kind's scripts at install; the notebook page

@@ -7,7 +7,8 @@
  *   CodeMirror's EditorView but has no extension APIs, and shares its world
  *   with the page.
  * They talk through `window.postMessage`, which the page can both read and
- * forge. Why that is safe (see also docs/ARCHITECTURE.md, "Overleaf"):
+ * forge. Why that is safe (see also docs/architecture/extension.md,
+ * "CodeMirror 6 and Overleaf"):
  *
  *  1. Every message is parsed with the zod schemas below (tag, direction,
  *     channel, bounded sizes); anything else is dropped.
