@@ -1,7 +1,7 @@
 /**
  * How much earlier than the end of the typing pause to ask for a suggestion,
  * so that its ghost is ready when the pause the user set is over (its display
- * is held until then: see InlineScheduler.atPauseEnd). The lead is the time
+ * is held until then: see InlineScheduler.onAnswer). The lead is the time
  * the slowest of the last WINDOW requests took from asking to its first ghost
  * (or to nothing to show), never more than LEAD_SHARE of the pause: a
  * keystroke in the last part of the pause cancels a request already started,

@@ -79,51 +79,52 @@ describe('InlineScheduler', () => {
     expect(calls).not.toContain('fire');
   });
 
-  it('asks as early as recent requests took, and holds what they show until the pause is over', () => {
+  /** A scheduler (pause 150 ms) whose one request so far took `ms` to answer. */
+  function measured(ms: number) {
     const { scheduler, calls } = setup();
     scheduler.use({ ...DEFAULT_INLINE_SETTINGS, pauseMs: 150 });
     // Nothing measured yet: at the pause's end.
     expect(askDelay(scheduler, calls)).toBe(150);
-    vi.advanceTimersByTime(30);
-    scheduler.answered();
+    vi.advanceTimersByTime(ms);
+    scheduler.onAnswer(() => undefined);
+    return { scheduler, calls };
+  }
+
+  it('asks as early as recent requests took, and holds what they show until the pause is over', () => {
+    const { scheduler, calls } = measured(30);
     // That request took 30 ms: the next is asked 30 ms before the pause ends.
     expect(askDelay(scheduler, calls)).toBe(120);
     const shown: string[] = [];
     vi.advanceTimersByTime(5);
-    scheduler.answered();
-    scheduler.atPauseEnd(() => shown.push('first word'));
-    scheduler.atPauseEnd(() => shown.push('final'));
+    scheduler.onAnswer(() => shown.push('first word'));
+    scheduler.onAnswer(() => shown.push('final'));
     vi.advanceTimersByTime(24);
     expect(shown).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(shown).toEqual(['first word', 'final']);
     // Once the pause is over, at once.
-    scheduler.atPauseEnd(() => shown.push('late'));
+    scheduler.onAnswer(() => shown.push('late'));
     expect(shown.at(-1)).toBe('late');
   });
 
-  it('a keystroke before the pause ends drops the held ghost with the request', () => {
-    const { scheduler, calls } = setup();
-    scheduler.use({ ...DEFAULT_INLINE_SETTINGS, pauseMs: 150 });
-    askDelay(scheduler, calls);
-    vi.advanceTimersByTime(40);
-    scheduler.answered();
+  it('a keystroke, or a click, before the pause ends drops the held ghost with the request', () => {
+    const { scheduler, calls } = measured(40);
     expect(askDelay(scheduler, calls)).toBe(110);
     const shown: string[] = [];
-    scheduler.atPauseEnd(() => shown.push('stale'));
+    scheduler.onAnswer(() => shown.push('stale'));
     vi.advanceTimersByTime(20);
     scheduler.keystroke();
+    vi.advanceTimersByTime(5000);
+    expect(shown).toEqual([]);
+    expect(askDelay(scheduler, calls)).toBe(110);
+    scheduler.onAnswer(() => shown.push('clicked away'));
     scheduler.cancel();
     vi.advanceTimersByTime(5000);
     expect(shown).toEqual([]);
   });
 
   it('never asks earlier than LEAD_SHARE of the pause, however slow the last requests were', () => {
-    const { scheduler, calls } = setup();
-    scheduler.use({ ...DEFAULT_INLINE_SETTINGS, pauseMs: 150 });
-    askDelay(scheduler, calls);
-    vi.advanceTimersByTime(900);
-    scheduler.answered();
+    const { scheduler, calls } = measured(900);
     expect(askDelay(scheduler, calls)).toBe(150 - LEAD_SHARE * 150);
   });
 
@@ -132,7 +133,7 @@ describe('InlineScheduler', () => {
     scheduler.use(DEFAULT_INLINE_SETTINGS);
     scheduler.now();
     const shown: string[] = [];
-    scheduler.atPauseEnd(() => shown.push('now'));
+    scheduler.onAnswer(() => shown.push('now'));
     expect(shown).toEqual(['now']);
   });
 });

@@ -4,7 +4,7 @@
  * would be for text that no longer exists) and starts the pause again;
  * Alt+\ asks at once. The request starts a little before the pause is over
  * (EarlyStart: about as long as recent requests took), and what it shows is
- * held until the pause is over (atPauseEnd), so the ghost appears when the
+ * held until the pause is over (onAnswer), so the ghost appears when the
  * pause the user set ends, not that plus the model's time. The inline switch
  * (global and per site) is read from the settings store and watched, so
  * turning it off clears at once.
@@ -27,7 +27,7 @@ export interface SchedulerHooks {
 
 export class InlineScheduler {
   private timer: unknown;
-  /** When the current pause ends (the last keystroke + pauseMs); what atPauseEnd holds waits for it. */
+  /** When the current pause ends (the last keystroke + pauseMs); what onAnswer holds waits for it. */
   private pauseEndsAt = 0;
   private held: Array<() => void> = [];
   private releaseTimer: unknown;
@@ -95,11 +95,18 @@ export class InlineScheduler {
   }
 
   /**
-   * Runs `show` (drawing the asked-for ghost) once the pause is over: at once
-   * if it is, else when it ends, in the order given. A keystroke, a click or
-   * cancel() before then drops it, as it drops the request.
+   * What the request asked for last brought (its first ghost, its final
+   * candidates, or nothing to show): runs `show` once the pause is over, at
+   * once if it is, else when it ends, in the order given; a keystroke, a click
+   * or cancel() before then drops it, as it drops the request. The first
+   * answer of a request also says how long it took, which sets how early the
+   * next one is asked.
    */
-  atPauseEnd(show: () => void): void {
+  onAnswer(show: () => void): void {
+    if (this.askedAt >= 0) {
+      this.early.observe(this.clock() - this.askedAt);
+      this.askedAt = -1;
+    }
     const wait = this.pauseEndsAt - this.clock();
     if (wait <= 0 && this.held.length === 0) return show();
     this.held.push(show);
@@ -109,16 +116,6 @@ export class InlineScheduler {
       this.held = [];
       for (const fn of held) fn();
     }, Math.max(0, wait));
-  }
-
-  /**
-   * The request asked for last has its first ghost (or nothing to show): how
-   * long it took sets how early the next one starts. Later calls for the same request are ignored.
-   */
-  answered(): void {
-    if (this.askedAt < 0) return;
-    this.early.observe(this.clock() - this.askedAt);
-    this.askedAt = -1;
   }
 
   private ask(): void {

@@ -261,8 +261,7 @@ export class IsolatedController {
       onGhost: (text) => {
         traceMark('received', 'isolated');
         if (!live()) return;
-        this.scheduler.answered();
-        this.scheduler.atPauseEnd(() => {
+        this.scheduler.onAnswer(() => {
           if (!live()) return;
           traceMark('released', 'isolated');
           this.send({ type: 'suggestions', id, candidates: [text], streaming: true });
@@ -270,8 +269,7 @@ export class IsolatedController {
       },
       onDone: (candidates) => {
         if (!live()) return;
-        this.scheduler.answered();
-        this.scheduler.atPauseEnd(() => {
+        this.scheduler.onAnswer(() => {
           if (!live()) return;
           markInline(editor, candidates.length === 0 ? 'nothing' : 'shown');
           if (candidates.length === 0) return this.clearInline();

@@ -175,14 +175,12 @@ export class PlainInline {
     const handle = startSuggestion(around.before, {
       onGhost: (text) => {
         if (this.request !== handle) return;
-        this.scheduler.answered();
-        this.scheduler.atPauseEnd(() => this.request === handle && show([text], true));
+        this.scheduler.onAnswer(() => this.request === handle && show([text], true));
       },
       onDone: (candidates) => {
         if (this.request !== handle) return;
         this.request = null;
-        this.scheduler.answered();
-        this.scheduler.atPauseEnd(() => {
+        this.scheduler.onAnswer(() => {
           markInline(field, candidates.length === 0 ? 'nothing' : 'shown');
           show(candidates.map((c) => c.text), false);
         });
