@@ -39,7 +39,7 @@ mkdirSync(WWW, { recursive: true });
 for (const dir of [EXT, WWW]) writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
 await addBenchPage(EXT);
 // transformers.js as the offscreen document (as in `npm run bench`), and the same page for the local web origin.
-await addTjsPage(EXT, { ort: true });
+await addTjsPage(EXT);
 for (const f of ['tjs.js', 'tjs.html']) cpSync(join(EXT, f), join(WWW, f));
 cpSync(MODEL, join(EXT, 'models/bundled'), { recursive: true });
 

@@ -136,6 +136,6 @@ export async function planBench(opts: BenchOptions, log: (s: string) => void): P
   }
   cpSync(matmulProbe(), join(extDir, 'bench-matmul.onnx'));
   await addBenchPage(extDir);
-  await addTjsPage(extDir, { ort: true });
+  await addTjsPage(extDir);
   return { models, plans, packed, extDir };
 }

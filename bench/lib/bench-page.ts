@@ -33,12 +33,12 @@ export async function addBenchPage(extDir: string): Promise<void> {
 }
 
 /**
- * Writes transformers.js's page, `tjs.html` + `tjs.js`, into `dir`; with `ort`
- * (an extension copy, where nothing serves bench/transformersjs) also its
- * onnxruntime-web build's runtime files (`ort-wasm*`, what `wasmPaths` loads)
- * under `tjs-ort/`. The page finds its model under `/models/NAME/`.
+ * Writes transformers.js's page, `tjs.html` + `tjs.js`, into the extension copy
+ * `extDir`, with its onnxruntime-web build's runtime files (`ort-wasm*`, what
+ * `wasmPaths` loads) under `tjs-ort/`: nothing serves bench/transformersjs
+ * there. The page finds its model under `/models/NAME/`.
  */
-export async function addTjsPage(dir: string, { ort }: { ort: boolean }): Promise<void> {
-  await addPage(dir, 'tjs-page.ts', 'tjs.js', 'tjs.html', 'tjs bench');
-  if (ort) cpSync(TJS_ORT, join(dir, 'tjs-ort'), { recursive: true, filter: (f) => f === TJS_ORT || basename(f).startsWith('ort-wasm') });
+export async function addTjsPage(extDir: string): Promise<void> {
+  await addPage(extDir, 'tjs-page.ts', 'tjs.js', 'tjs.html', 'tjs bench');
+  cpSync(TJS_ORT, join(extDir, 'tjs-ort'), { recursive: true, filter: (f) => f === TJS_ORT || basename(f).startsWith('ort-wasm') });
 }
